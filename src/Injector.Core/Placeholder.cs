@@ -1,0 +1,3 @@
+namespace Injector.Core;
+
+internal static class Placeholder;
