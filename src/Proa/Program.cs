@@ -1,6 +1,25 @@
+using Proa.Cli;
+using Proa.Hosting;
+
 namespace Proa;
 
 internal static class Program
 {
-    public static int Main(string[] args) => args.Length == 0 ? 0 : 0;
+    public static async Task<int> Main(string[] args)
+    {
+        var parsed = OptionsParser.Parse(args);
+        if (parsed.HelpRequested)
+        {
+            Console.Out.Write(Usage.Text + Environment.NewLine);
+            return 0;
+        }
+
+        if (parsed.Options is null)
+        {
+            Log.Error(parsed.Error + " (see proa --help)");
+            return ExitCodes.Usage;
+        }
+
+        return await new Supervisor(parsed.Options, new KubePodApiFactory(), Environment.GetEnvironmentVariable).RunAsync();
+    }
 }

@@ -1,0 +1,3 @@
+namespace Proa.Child;
+
+internal sealed class ChildStartException(string message, Exception inner) : Exception(message, inner);

@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Proa.Child;
+using Proa.Cli;
+using Proa.Identity;
+using Proa.Kube;
+using Proa.Readiness;
+using Proa.Shutdown;
+
+namespace Proa.Hosting;
+
+/// <summary>
+/// The three phases: wait for the sidecars, run the command, shut down. Every path out of phase 1 or 2 goes
+/// through phase 3, so the sidecars are told to stop even when the command never ran.
+/// </summary>
+internal sealed class Supervisor(ProaOptions options, IPodApiFactory apiFactory, Func<string, string?> getEnv)
+{
+    private const int DefaultGracePeriodSeconds = 30;
+
+    private PodWatcher? _watcher;
+    private string? _ownContainer;
+
+    public async Task<int> RunAsync()
+    {
+        Log.Verbose = options.Verbose;
+        using var signals = new SignalForwarder();
+        IDisposable? api = null;
+        try
+        {
+            var startup = await WaitForSidecarsAsync(signals, disposable => api = disposable);
+            int exitCode;
+            if (startup.Ready)
+            {
+                exitCode = await RunCommandAsync(signals);
+            }
+            else
+            {
+                Log.Error(startup.Message);
+                exitCode = startup.ExitCode!.Value;
+            }
+
+            await ShutdownCaller.CallAllAsync(options.ShutdownGet, options.ShutdownPost, ShutdownCaller.PerCallTimeout);
+            await WaitForOthersToStopAsync(signals);
+            Log.Info($"exiting with code {exitCode}");
+            return exitCode;
+        }
+        finally
+        {
+            api?.Dispose();
+        }
+    }
+
+    private async Task<StartupResult> WaitForSidecarsAsync(SignalForwarder signals, Action<IDisposable> track)
+    {
+        if (getEnv("PROA_SKIP_WAIT") is { } skip && (skip == "1" || skip.Equals("true", StringComparison.OrdinalIgnoreCase)))
+        {
+            Log.Info("PROA_SKIP_WAIT is set: not waiting for the sidecars");
+            return new StartupResult(null, "skipped");
+        }
+
+        var identity = PodIdentityResolver.Resolve(getEnv, () => Environment.MachineName, ReadFileOrNull, out var identityError);
+        if (identity is null)
+        {
+            return new StartupResult(ExitCodes.Config, identityError!);
+        }
+
+        IPodApi api;
+        try
+        {
+            api = apiFactory.Create(options.Kubeconfig, identity);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            return new StartupResult(ExitCodes.Config, "cannot reach the Kubernetes API: " + e.Message);
+        }
+
+        if (api is IDisposable disposable)
+        {
+            track(disposable);
+        }
+
+        _watcher = new PodWatcher(api);
+        var timeout = options.StartupTimeout;
+        Log.Info($"waiting for the other containers of pod {identity} to be ready (pod name from {identity.NameSource}, namespace from {identity.NamespaceSource}; API {api.Describe}; timeout {(timeout is null ? "none" : Format(timeout.Value))})");
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(signals.Stopped);
+        if (timeout is not null)
+        {
+            cts.CancelAfter(timeout.Value);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var seenPod = false;
+        string? lastDetail = null;
+        try
+        {
+            var decision = await _watcher.WatchUntilAsync(update => Decide(update, identity, ref seenPod, ref lastDetail), cts.Token);
+            if (decision.State == ReadinessState.Ready)
+            {
+                Log.Info($"{decision.Detail} after {Stopwatch.GetElapsedTime(started).TotalSeconds:0.###}s; starting {options.Command}");
+                return new StartupResult(null, decision.Detail);
+            }
+
+            return new StartupResult(seenPod ? ExitCodes.SidecarFailed : ExitCodes.Config, decision.Detail);
+        }
+        catch (OperationCanceledException) when (signals.ReceivedSignal != 0)
+        {
+            return new StartupResult(ExitCodes.ForSignal(signals.ReceivedSignal), $"received signal {signals.ReceivedSignal} while waiting for the sidecars; not starting {options.Command}");
+        }
+        catch (OperationCanceledException)
+        {
+            var why = lastDetail ?? "the pod could not be read";
+            var apiError = _watcher.LastError is { } e ? $"; last API error: {e}" : "";
+            return new StartupResult(ExitCodes.StartupTimeout, $"startup timeout: the sidecars were not ready after {Format(timeout!.Value)} ({why}{apiError}); not starting {options.Command}");
+        }
+    }
+
+    private ReadinessDecision? Decide(PodUpdate update, PodIdentity identity, ref bool seenPod, ref string? lastDetail)
+    {
+        if (update.Deleted)
+        {
+            return ReadinessDecision.Failed(seenPod
+                ? $"pod {identity} was deleted while waiting for the sidecars"
+                : $"pod {identity} not found (name from {identity.NameSource}, namespace from {identity.NamespaceSource}); set POD_NAME and POD_NAMESPACE from the downward API");
+        }
+
+        if (!seenPod)
+        {
+            seenPod = true;
+            var (own, source) = OwnContainerResolver.Resolve(getEnv("PROA_CONTAINER_NAME"), ReadFileOrNull("/proc/self/mountinfo"), update.Pod);
+            _ownContainer = own ?? "";
+            Log.Info($"own container: {own ?? "(none)"} (from {source})");
+        }
+
+        var decision = ReadinessEvaluator.Evaluate(update.Pod, _ownContainer!);
+        if (decision.State == ReadinessState.Waiting)
+        {
+            if (decision.Detail != lastDetail)
+            {
+                Log.Info(decision.Detail);
+            }
+            else
+            {
+                Log.Debug(decision.Detail);
+            }
+
+            lastDetail = decision.Detail;
+            return null;
+        }
+
+        lastDetail = decision.Detail;
+        return decision;
+    }
+
+    private async Task<int> RunCommandAsync(SignalForwarder signals)
+    {
+        var (path, errorCode, error) = CommandResolver.Resolve(options.Command, getEnv("PATH"));
+        if (path is null)
+        {
+            Log.Error(error!);
+            return errorCode;
+        }
+
+        try
+        {
+            var code = await ChildRunner.RunAsync(path, options.Arguments, signals);
+            if (code is null)
+            {
+                Log.Info($"received signal {signals.ReceivedSignal} before the command started; not starting it");
+                return ExitCodes.ForSignal(signals.ReceivedSignal);
+            }
+
+            return code.Value;
+        }
+        catch (ChildStartException e)
+        {
+            Log.Error(e.Message);
+            return ExitCodes.CannotExecute;
+        }
+    }
+
+    /// <summary>Waits, bounded by the pod's grace period, for the other regular containers to stop.</summary>
+    private async Task WaitForOthersToStopAsync(SignalForwarder signals)
+    {
+        if (_watcher?.LastPod is not { } lastPod || _ownContainer is null)
+        {
+            return;
+        }
+
+        var since = DateTimeOffset.UtcNow;
+        var grace = GracePeriod(lastPod);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(signals.Stopped);
+        cts.CancelAfter(grace);
+        string? detail = null;
+        try
+        {
+            var result = await _watcher.WatchUntilAsync(
+                update =>
+                {
+                    if (update.Deleted)
+                    {
+                        return "pod deleted";
+                    }
+
+                    var (done, text) = TerminationEvaluator.Evaluate(update.Pod, _ownContainer, since);
+                    if (text != detail)
+                    {
+                        Log.Info(text);
+                        detail = text;
+                    }
+
+                    return done ? text : null;
+                },
+                cts.Token);
+            Log.Debug(result);
+        }
+        catch (OperationCanceledException) when (signals.ReceivedSignal != 0)
+        {
+            Log.Info($"received signal {signals.ReceivedSignal}; not waiting for the other containers any longer");
+        }
+        catch (OperationCanceledException)
+        {
+            Log.Info($"gave up waiting for the other containers to stop after the {Format(grace)} grace period ({detail ?? "no pod status"})");
+        }
+    }
+
+    private static TimeSpan GracePeriod(JsonElement pod) =>
+        TimeSpan.FromSeconds(((JsonElement?)pod).Child("spec").Long("terminationGracePeriodSeconds") ?? DefaultGracePeriodSeconds);
+
+    private static string Format(TimeSpan span) =>
+        span.TotalSeconds < 120
+            ? string.Create(CultureInfo.InvariantCulture, $"{span.TotalSeconds:0.###}s")
+            : string.Create(CultureInfo.InvariantCulture, $"{span.TotalMinutes:0.##}m");
+
+    private static string? ReadFileOrNull(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? File.ReadAllText(path) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,8 @@
+namespace Proa.Readiness;
+
+internal enum ReadinessState
+{
+    Waiting,
+    Ready,
+    Failed,
+}
