@@ -1,0 +1,41 @@
+namespace Injector.Core.Engine;
+
+/// <summary>The annotation and label contract (DESIGN.md section 3).</summary>
+public static class AnnotationKeys
+{
+    public const string Inject = "sidecars.dev/inject";
+    public const string Mode = "sidecars.dev/mode";
+    public const string Status = "sidecars.dev/status";
+
+    /// <summary>Label on injected pods so controllers (the RBAC loop, rollout) can select them server-side.</summary>
+    public const string InjectedLabel = "sidecars.dev/injected";
+
+    /// <summary>Namespace label value <c>disabled</c> opts a whole namespace out.</summary>
+    public const string NamespaceInjection = "sidecars.dev/injection";
+
+    public const string AppUpContainer = "appup.sidecars.dev/container";
+    public const string AppUpPort = "appup.sidecars.dev/port";
+    public const string AppUpInitial = "appup.sidecars.dev/initial";
+
+    public const string ShawarmaService = "shawarma.sidecars.dev/service";
+    public const string ShawarmaServiceLabels = "shawarma.sidecars.dev/service-labels";
+    public const string ShawarmaUrl = "shawarma.sidecars.dev/url";
+    public const string ShawarmaListenPort = "shawarma.sidecars.dev/listen-port";
+    public const string ShawarmaLogLevel = "shawarma.sidecars.dev/log-level";
+    public const string ShawarmaDisableNotifier = "shawarma.sidecars.dev/disable-notifier";
+
+    // The original shawarma-webhook's keys, accepted so existing workloads are injected unchanged.
+    public const string LegacyShawarmaServiceName = "shawarma.centeredge.io/service-name";
+    public const string LegacyShawarmaServiceLabels = "shawarma.centeredge.io/service-labels";
+    public const string LegacyShawarmaStateUrl = "shawarma.centeredge.io/state-url";
+    public const string LegacyShawarmaListenPort = "shawarma.centeredge.io/listen-port";
+    public const string LegacyShawarmaLogLevel = "shawarma.centeredge.io/log-level";
+
+    public const string ProaContainer = "proa.sidecars.dev/container";
+    public const string ProaShutdownHttpGet = "proa.sidecars.dev/shutdown-http-get";
+    public const string ProaShutdownHttpPost = "proa.sidecars.dev/shutdown-http-post";
+    public const string ProaCommand = "proa.sidecars.dev/command";
+
+    /// <summary><c>&lt;sidecar&gt;.sidecars.dev/image</c>, honoured only when the config allows image overrides.</summary>
+    public static string ImageOverride(string sidecar) => sidecar + ".sidecars.dev/image";
+}

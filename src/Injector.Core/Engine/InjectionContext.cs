@@ -1,0 +1,105 @@
+using System.Text.Json.Nodes;
+using Injector.Core.Configuration;
+
+namespace Injector.Core.Engine;
+
+/// <summary>What a sidecar plan sees: the pod being edited, its annotations, the config and the chosen mode.</summary>
+public sealed class InjectionContext
+{
+    public InjectionContext(PodEditor pod, PodAnnotations annotations, InjectorConfig config, SidecarMode mode)
+    {
+        Pod = pod;
+        Annotations = annotations;
+        Config = config;
+        Mode = mode;
+    }
+
+    public PodEditor Pod { get; }
+
+    public PodAnnotations Annotations { get; }
+
+    public InjectorConfig Config { get; }
+
+    public SidecarMode Mode { get; }
+
+    /// <summary>Things the user should know (returned as admission warnings); they never block the pod.</summary>
+    public List<string> Warnings { get; } = [];
+
+    /// <summary>A container with the config's image, pull policy, resources and hardened securityContext.</summary>
+    public JsonObject NewContainer(string sidecar, string containerName)
+    {
+        var settings = Config.Sidecars[sidecar];
+        var image = settings.Image;
+        var requested = Annotations.Get(AnnotationKeys.ImageOverride(sidecar));
+        if (!string.IsNullOrWhiteSpace(requested))
+        {
+            if (Config.AllowImageOverride)
+            {
+                image = requested.Trim();
+            }
+            else
+            {
+                Warnings.Add($"annotation {AnnotationKeys.ImageOverride(sidecar)} ignored: the injector config does not allow image overrides (allowImageOverride: false)");
+            }
+        }
+
+        var container = new JsonObject
+        {
+            ["name"] = containerName,
+            ["image"] = image,
+            ["imagePullPolicy"] = Config.ImagePullPolicy,
+        };
+        if (settings.Resources is { } resources)
+        {
+            container["resources"] = resources.DeepClone();
+        }
+
+        container["securityContext"] = Config.SecurityContext.DeepClone();
+        return container;
+    }
+
+    /// <summary>
+    /// The user container named by <paramref name="annotationKey"/>, or the first container. The error names the
+    /// containers that exist.
+    /// </summary>
+    public JsonObject? ResolveTarget(string annotationKey, out string? error)
+    {
+        error = null;
+        var wanted = Annotations.GetFirst(annotationKey);
+        var containers = Pod.Containers.ToList();
+        if (string.IsNullOrEmpty(wanted))
+        {
+            if (containers.Count == 0)
+            {
+                error = "the pod has no containers";
+            }
+
+            return containers.FirstOrDefault();
+        }
+
+        var match = containers.FirstOrDefault(c => PodEditor.NameOf(c) == wanted);
+        if (match is null)
+        {
+            var names = string.Join(", ", containers.Select(PodEditor.NameOf));
+            error = $"annotation {annotationKey}: no container named '{wanted}'; the pod's containers are {names}";
+        }
+
+        return match;
+    }
+
+    /// <summary>Checks that the names the plan wants to add are free; the error says which and how to fix it.</summary>
+    public string? EnsureFree(string sidecar, string? containerName = null, string? volumeName = null)
+    {
+        if (containerName is not null && Pod.ContainerNameInUse(containerName))
+        {
+            return $"cannot inject {sidecar}: the pod already has a container named '{containerName}' that the injector did not add; rename it or remove {sidecar} from {AnnotationKeys.Inject}";
+        }
+
+        if (volumeName is not null && Pod.VolumeNameInUse(volumeName))
+        {
+            return $"cannot inject {sidecar}: the pod already has a volume named '{volumeName}' that the injector did not add; rename it";
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,11 @@
+namespace Injector.Core.Engine;
+
+/// <summary>The sidecars this injector knows, in the order they are injected.</summary>
+public static class SidecarNames
+{
+    public const string AppUp = "appup";
+    public const string Shawarma = "shawarma";
+    public const string Proa = "proa";
+
+    public static IReadOnlyList<string> All { get; } = [AppUp, Shawarma, Proa];
+}

@@ -1,0 +1,14 @@
+namespace Injector.Core.Engine;
+
+/// <summary>Stable reason codes, used as metric labels and in logs.</summary>
+public static class SkipReasons
+{
+    public const string NotOptedIn = "not-opted-in";
+    public const string NotAPod = "not-a-pod";
+    public const string NotCreate = "not-create";
+    public const string MirrorPod = "mirror-pod";
+    public const string Unchanged = "unchanged";
+    public const string InvalidAnnotation = "invalid-annotation";
+    public const string Conflict = "conflict";
+    public const string Injected = "injected";
+}

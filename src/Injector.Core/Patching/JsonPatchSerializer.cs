@@ -1,0 +1,43 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Injector.Core.Patching;
+
+/// <summary>Writes operations as the JSON array the API server expects (before base64).</summary>
+public static class JsonPatchSerializer
+{
+    public static byte[] ToUtf8(IReadOnlyList<JsonPatchOperation> operations)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var op in operations)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("op", op.Op);
+                writer.WriteString("path", op.Path);
+                if (op.Op != "remove")
+                {
+                    writer.WritePropertyName("value");
+                    if (op.Value is null)
+                    {
+                        writer.WriteNullValue();
+                    }
+                    else
+                    {
+                        op.Value.WriteTo(writer);
+                    }
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static string ToJson(IReadOnlyList<JsonPatchOperation> operations) => Encoding.UTF8.GetString(ToUtf8(operations));
+}

@@ -1,3 +1,0 @@
-namespace Injector.Core;
-
-internal static class Placeholder;

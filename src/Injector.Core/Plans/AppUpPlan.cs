@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Injector.Core.Engine;
+
+namespace Injector.Core.Plans;
+
+/// <summary>
+/// AppUp: the readiness switch. Adds the <c>appup</c> sidecar with a shared in-memory volume for its up-file, an
+/// <c>httpGet /health</c> readiness probe and a <c>preStop httpGet /down</c> on the target container (no shell needed).
+/// </summary>
+public sealed class AppUpPlan : ISidecarPlan
+{
+    public const int DefaultPort = 9999;
+    public const string ContainerName = "appup";
+    public const string VolumeName = "sidecars-appup";
+    public const string MountPath = "/sidecars/appup";
+
+    public string Name => SidecarNames.AppUp;
+
+    public string? Apply(InjectionContext context)
+    {
+        var port = context.Annotations.GetPort(AnnotationKeys.AppUpPort, DefaultPort, out var portError);
+        if (portError is not null)
+        {
+            return portError;
+        }
+
+        var initial = context.Annotations.GetFirst(AnnotationKeys.AppUpInitial) ?? "up";
+        if (initial is not ("up" or "down"))
+        {
+            return $"annotation {AnnotationKeys.AppUpInitial}: '{initial}' is not valid; use up or down";
+        }
+
+        var target = context.ResolveTarget(AnnotationKeys.AppUpContainer, out var targetError);
+        if (target is null)
+        {
+            return $"cannot inject appup: {targetError}";
+        }
+
+        if (context.EnsureFree(Name, ContainerName, VolumeName) is { } conflict)
+        {
+            return conflict;
+        }
+
+        if (context.Pod.ContainerUsingPort(port) is { } owner)
+        {
+            return $"cannot inject appup on port {port}: container '{owner}' already uses it; set {AnnotationKeys.AppUpPort} to a free port";
+        }
+
+        var pod = context.Pod;
+        pod.AddVolume(new JsonObject
+        {
+            ["name"] = VolumeName,
+            ["emptyDir"] = new JsonObject { ["medium"] = "Memory", ["sizeLimit"] = "1Mi" },
+        });
+
+        var portText = port.ToString(CultureInfo.InvariantCulture);
+        var sidecar = context.NewContainer(Name, ContainerName);
+        sidecar["env"] = new JsonArray(
+            Env("UP_FILE", MountPath + "/up.txt"),
+            Env("UP_PORT", portText),
+            Env("UP_INITIAL", initial));
+        sidecar["ports"] = new JsonArray(new JsonObject { ["containerPort"] = port, ["protocol"] = "TCP" });
+        sidecar["volumeMounts"] = new JsonArray(new JsonObject { ["name"] = VolumeName, ["mountPath"] = MountPath });
+        pod.AddSidecar(sidecar, context.Mode);
+
+        var targetName = PodEditor.NameOf(target);
+        if (PodEditor.HasField(target, "readinessProbe"))
+        {
+            context.Warnings.Add($"container '{targetName}' already has a readinessProbe; it was kept, so appup's /health does not gate its readiness");
+        }
+        else
+        {
+            pod.SetField(target, "readinessProbe", new JsonObject
+            {
+                ["httpGet"] = new JsonObject { ["path"] = "/health", ["port"] = port },
+                ["periodSeconds"] = 2,
+                ["timeoutSeconds"] = 1,
+                ["successThreshold"] = 1,
+                ["failureThreshold"] = 1,
+            });
+        }
+
+        if (PodEditor.HasField(target, "lifecycle.preStop"))
+        {
+            context.Warnings.Add($"container '{targetName}' already has a preStop hook; it was kept, so appup is not switched down on termination");
+        }
+        else
+        {
+            pod.SetField(target, "lifecycle.preStop", new JsonObject
+            {
+                ["httpGet"] = new JsonObject { ["path"] = "/down", ["port"] = port },
+            });
+        }
+
+        // The app may flip its own readiness by touching or removing the file (the original's "shell exec" use).
+        pod.AddVolumeMount(target, new JsonObject { ["name"] = VolumeName, ["mountPath"] = MountPath });
+        return null;
+    }
+
+    internal static JsonObject Env(string name, string value) => new() { ["name"] = name, ["value"] = value };
+}
