@@ -6,10 +6,13 @@ namespace Injector.Core.Patching;
 /// <summary>Writes operations as the JSON array the API server expects (before base64).</summary>
 public static class JsonPatchSerializer
 {
+    // Patches go to the API server, not into HTML: keep quotes in embedded JSON (the status annotation) readable.
+    internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static byte[] ToUtf8(IReadOnlyList<JsonPatchOperation> operations)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartArray();
             foreach (var op in operations)

@@ -1,0 +1,140 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Injector.Core.Configuration;
+using Injector.Core.Engine;
+using Injector.Core.Patching;
+
+namespace Injector.Core.Admission;
+
+/// <summary>
+/// AdmissionReview bytes in, AdmissionReview bytes out (admission.k8s.io/v1). Shaped like controller-runtime's
+/// handler: a usable review always gets a response echoing its uid; an unusable body gets HTTP 400 with a message
+/// that says what was wrong and what is expected.
+/// </summary>
+public sealed class AdmissionReviewHandler
+{
+    public const string ApiVersion = "admission.k8s.io/v1";
+
+    private readonly InjectionEngine _engine;
+
+    public AdmissionReviewHandler(InjectionEngine engine)
+    {
+        _engine = engine;
+    }
+
+    public AdmissionOutcome Handle(ReadOnlyMemory<byte> body, InjectorConfig config)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(body.Span, documentOptions: new JsonDocumentOptions { MaxDepth = 128 });
+        }
+        catch (JsonException ex)
+        {
+            return BadRequest($"request body is not valid JSON ({ex.Message}); expected an {ApiVersion} AdmissionReview");
+        }
+
+        if (root is not JsonObject review)
+        {
+            return BadRequest($"request body must be a JSON object: an {ApiVersion} AdmissionReview");
+        }
+
+        var apiVersion = Text(review["apiVersion"]);
+        var kind = Text(review["kind"]);
+        if (kind != "AdmissionReview")
+        {
+            return BadRequest($"kind is '{kind}', expected AdmissionReview ({ApiVersion})");
+        }
+
+        if (apiVersion != ApiVersion)
+        {
+            return BadRequest($"apiVersion '{apiVersion}' is not supported; expected {ApiVersion} (set admissionReviewVersions: [\"v1\"] in the webhook configuration)");
+        }
+
+        if (review["request"] is not JsonObject request)
+        {
+            return BadRequest("AdmissionReview has no request object");
+        }
+
+        var uid = Text(request["uid"]);
+        if (string.IsNullOrEmpty(uid))
+        {
+            return BadRequest("AdmissionReview request has no uid");
+        }
+
+        var requestKind = request["kind"] as JsonObject;
+        var isPod = Text(requestKind?["kind"]) == "Pod" && string.IsNullOrEmpty(Text(requestKind?["group"]));
+        var pod = request["object"] as JsonObject;
+        var identity = PodIdentity.From(Text(request["namespace"]), pod);
+        if (!isPod)
+        {
+            return Respond(uid, identity, InjectionResult.Skip(SkipReasons.NotAPod));
+        }
+
+        var operation = Text(request["operation"]);
+        if (operation is not null && operation != "CREATE")
+        {
+            return Respond(uid, identity, InjectionResult.Skip(SkipReasons.NotCreate));
+        }
+
+        if (pod is null)
+        {
+            return BadRequest("AdmissionReview request for a Pod has no object", uid);
+        }
+
+        return Respond(uid, identity, _engine.Inject(pod, config));
+    }
+
+    private static AdmissionOutcome Respond(string uid, PodIdentity identity, InjectionResult result)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer, JsonPatchSerializer.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("apiVersion", ApiVersion);
+            writer.WriteString("kind", "AdmissionReview");
+            writer.WriteStartObject("response");
+            writer.WriteString("uid", uid);
+            writer.WriteBoolean("allowed", result.Decision != InjectionDecision.Denied);
+            if (result.Decision == InjectionDecision.Denied)
+            {
+                writer.WriteStartObject("status");
+                writer.WriteNumber("code", 403);
+                writer.WriteString("reason", "Forbidden");
+                writer.WriteString("message", "sidecar injection: " + result.Message);
+                writer.WriteEndObject();
+            }
+            else if (result.Patch.Count > 0)
+            {
+                writer.WriteString("patchType", "JSONPatch");
+                writer.WriteBase64String("patch", JsonPatchSerializer.ToUtf8(result.Patch));
+            }
+
+            if (result.Warnings.Count > 0)
+            {
+                writer.WriteStartArray("warnings");
+                foreach (var warning in result.Warnings)
+                {
+                    writer.WriteStringValue(warning);
+                }
+
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return new AdmissionOutcome(200, buffer.WrittenSpan.ToArray(), uid, identity, result, null);
+    }
+
+    /// <summary>HTTP 400 with a small JSON error body; used for problems with the request itself.</summary>
+    public static AdmissionOutcome BadRequest(string message, string? uid = null)
+    {
+        var body = new JsonObject { ["error"] = message };
+        return new AdmissionOutcome(400, Encoding.UTF8.GetBytes(body.ToJsonString()), uid, PodIdentity.Unknown, null, message);
+    }
+
+    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+}

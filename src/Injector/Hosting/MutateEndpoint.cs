@@ -1,0 +1,141 @@
+using System.Buffers;
+using System.Diagnostics;
+using Injector.Configuration;
+using Injector.Core.Admission;
+using Injector.Core.Engine;
+using Injector.Diagnostics;
+using Injector.Metrics;
+
+namespace Injector.Hosting;
+
+/// <summary>
+/// HTTP side of <c>POST /mutate</c>: content type, body cap, timing, logs and metrics. Everything about the
+/// AdmissionReview itself is in <see cref="AdmissionReviewHandler"/>.
+/// </summary>
+internal sealed class MutateEndpoint
+{
+    private readonly AdmissionReviewHandler _handler;
+    private readonly ConfigStore _config;
+    private readonly InjectorMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly long _maxBytes;
+
+    public MutateEndpoint(AdmissionReviewHandler handler, ConfigStore config, InjectorMetrics metrics, ILogger logger, long maxBytes)
+    {
+        _handler = handler;
+        _config = config;
+        _metrics = metrics;
+        _logger = logger;
+        _maxBytes = maxBytes;
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await ReadAndHandleAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        Record(outcome, context);
+        context.Response.StatusCode = outcome.StatusCode;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = outcome.Body.Length;
+        await context.Response.Body.WriteAsync(outcome.Body, context.RequestAborted).ConfigureAwait(false);
+        _metrics.ObserveDuration(Stopwatch.GetElapsedTime(started));
+    }
+
+    private async Task<AdmissionOutcome> ReadAndHandleAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var contentType = request.ContentType;
+        if (contentType is null || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return AdmissionReviewHandler.BadRequest($"content type '{contentType ?? "(none)"}' is not supported; send the AdmissionReview as application/json");
+        }
+
+        if (request.ContentLength > _maxBytes)
+        {
+            return AdmissionReviewHandler.BadRequest($"request body of {request.ContentLength} bytes is over the {_maxBytes}-byte limit (--max-request-bytes)");
+        }
+
+        var initial = (int)Math.Min(request.ContentLength ?? 16 * 1024, _maxBytes) + 1;
+        var buffer = ArrayPool<byte>.Shared.Rent(initial);
+        try
+        {
+            int length = 0;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length > _maxBytes)
+                    {
+                        return AdmissionReviewHandler.BadRequest($"request body is over the {_maxBytes}-byte limit (--max-request-bytes)");
+                    }
+
+                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, _maxBytes + 1));
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+                if (length > _maxBytes)
+                {
+                    return AdmissionReviewHandler.BadRequest($"request body is over the {_maxBytes}-byte limit (--max-request-bytes)");
+                }
+            }
+
+            if (length == 0)
+            {
+                return AdmissionReviewHandler.BadRequest("request body is empty; expected an admission.k8s.io/v1 AdmissionReview");
+            }
+
+            return _handler.Handle(buffer.AsMemory(0, length), _config.Current);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void Record(AdmissionOutcome outcome, HttpContext context)
+    {
+        if (outcome.Result is not { } result)
+        {
+            _metrics.Request("bad_request");
+            Log.BadRequest(_logger, context.Connection.RemoteIpAddress?.ToString() ?? "unknown", outcome.Error ?? "bad request");
+            return;
+        }
+
+        var pod = outcome.Pod;
+        var uid = outcome.Uid ?? string.Empty;
+        switch (result.Decision)
+        {
+            case InjectionDecision.Denied:
+                _metrics.Request("denied");
+                _metrics.Denial(result.Reason);
+                Log.Denied(_logger, pod.Namespace, pod.Name, pod.Owner, uid, result.Message ?? string.Empty);
+                break;
+            case InjectionDecision.Skipped:
+                _metrics.Request("skipped");
+                _metrics.Skip(result.Reason);
+                Log.Skipped(_logger, pod.Namespace, pod.Name, uid, result.Reason);
+                break;
+            case InjectionDecision.Injected when result.Patch.Count == 0:
+                _metrics.Request("unchanged");
+                Log.Unchanged(_logger, pod.Namespace, pod.Name, pod.Owner, uid);
+                break;
+            default:
+                _metrics.Request("injected");
+                foreach (var sidecar in result.Sidecars)
+                {
+                    _metrics.Injection(sidecar);
+                }
+
+                Log.Injected(_logger, string.Join(",", result.Sidecars), pod.Namespace, pod.Name, pod.Owner, uid, result.Patch.Count);
+                break;
+        }
+    }
+}
