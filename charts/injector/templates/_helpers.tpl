@@ -139,7 +139,7 @@ Fails the render with a clear message on contradictory values. Included from tem
 {{- fail (printf "podDisruptionBudget.minAvailable (%s) must be lower than replicaCount (%d), otherwise no node can ever be drained; raise replicaCount or lower minAvailable" $min (int $v.replicaCount)) -}}
 {{- end -}}
 {{- end -}}
-{{- if eq $v.ports.webhook $v.ports.health -}}
+{{- if eq (int $v.ports.webhook) (int $v.ports.health) -}}
 {{- fail (printf "ports.webhook and ports.health are both %d: the HTTPS webhook and the plain-HTTP health endpoints need separate ports" (int $v.ports.webhook)) -}}
 {{- end -}}
 {{- if and $v.affinity (ne $v.podAntiAffinity "soft") -}}
