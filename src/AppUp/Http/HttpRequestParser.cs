@@ -48,6 +48,7 @@ internal static class HttpRequestParser
         long contentLength = 0;
         var sawContentLength = false;
         var sawTransferEncoding = false;
+        var expectsContinue = false;
         while (true)
         {
             if (position > maxHeadBytes)
@@ -65,7 +66,7 @@ internal static class HttpRequestParser
                 break;
             }
 
-            status = ParseHeader(line, ref keepAlive, ref contentLength, ref sawContentLength, ref sawTransferEncoding);
+            status = ParseHeader(line, ref keepAlive, ref contentLength, ref sawContentLength, ref sawTransferEncoding, ref expectsContinue);
             if (status != ParseStatus.Complete)
             {
                 return status;
@@ -88,7 +89,7 @@ internal static class HttpRequestParser
             return ParseStatus.BodyTooLarge;
         }
 
-        head = new RequestHead(method, target, isHttp10, keepAlive, contentLength);
+        head = new RequestHead(method, target, isHttp10, keepAlive, contentLength, expectsContinue);
         consumed = position;
         return ParseStatus.Complete;
     }
@@ -157,7 +158,7 @@ internal static class HttpRequestParser
         !target.ContainsAnyExceptInRange((byte)0x21, (byte)0x7E)
         && (target[0] == (byte)'/' || target.SequenceEqual("*"u8) || target.IndexOf("://"u8) > 0);
 
-    private static ParseStatus ParseHeader(ReadOnlySpan<byte> line, ref bool keepAlive, ref long contentLength, ref bool sawContentLength, ref bool sawTransferEncoding)
+    private static ParseStatus ParseHeader(ReadOnlySpan<byte> line, ref bool keepAlive, ref long contentLength, ref bool sawContentLength, ref bool sawTransferEncoding, ref bool expectsContinue)
     {
         var colon = line.IndexOf((byte)':');
         // No colon, an empty name, whitespace before the colon or an obs-fold continuation line: all 400.
@@ -189,6 +190,10 @@ internal static class HttpRequestParser
         else if (name.EqualsIgnoreCaseAscii("Transfer-Encoding"u8))
         {
             sawTransferEncoding = true;
+        }
+        else if (name.EqualsIgnoreCaseAscii("Expect"u8))
+        {
+            expectsContinue = value.EqualsIgnoreCaseAscii("100-continue"u8);
         }
         else if (name.EqualsIgnoreCaseAscii("Connection"u8))
         {

@@ -62,7 +62,7 @@ internal sealed class HttpSession(Router router, HttpDate date, int maxHeadBytes
             consumed += headLength;
             _bodyToSkip = request.ContentLength;
             var response = router.Route(request.Method, request.Path);
-            var keepAlive = request.KeepAlive && !response.Close;
+            var keepAlive = request.KeepAlive && !response.Close && !(request.ExpectsContinue && request.ContentLength > 0);
             ResponseWriter.Write(output, response, date.Now, keepAlive, request.IsHttp10 && keepAlive, request.IsHead);
             if (!keepAlive)
             {

@@ -6,13 +6,14 @@ namespace AppUp.Http;
 /// </summary>
 internal readonly ref struct RequestHead
 {
-    public RequestHead(ReadOnlySpan<byte> method, ReadOnlySpan<byte> target, bool isHttp10, bool keepAlive, long contentLength)
+    public RequestHead(ReadOnlySpan<byte> method, ReadOnlySpan<byte> target, bool isHttp10, bool keepAlive, long contentLength, bool expectsContinue = false)
     {
         Method = method;
         Target = target;
         IsHttp10 = isHttp10;
         KeepAlive = keepAlive;
         ContentLength = contentLength;
+        ExpectsContinue = expectsContinue;
     }
 
     public ReadOnlySpan<byte> Method { get; }
@@ -27,6 +28,12 @@ internal readonly ref struct RequestHead
 
     /// <summary>Body bytes that follow the head and must be skipped before the next request.</summary>
     public long ContentLength { get; }
+
+    /// <summary>
+    /// "Expect: 100-continue": the client may hold its body back until told to send it. We never send 100, so when
+    /// such a request has a body the connection is closed after the response instead of guessing whether it follows.
+    /// </summary>
+    public bool ExpectsContinue { get; }
 
     public bool IsHead => Method.SequenceEqual("HEAD"u8);
 

@@ -114,6 +114,16 @@ public sealed class HttpSessionTests
     }
 
     [Fact]
+    public void Expect_continue_with_a_body_closes_rather_than_guess_whether_the_body_follows()
+    {
+        var (output, last, _) = Feed("POST /up HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+
+        Assert.Equal(SessionStatus.Close, last);
+        Assert.Equal([405], Wire.StatusCodes(output));
+        Assert.Contains("Connection: close", output);
+    }
+
+    [Fact]
     public void Http10_closes_unless_keep_alive_is_asked_for()
     {
         Assert.Equal(SessionStatus.Close, Feed("GET /health HTTP/1.0\r\n\r\n").Last);
