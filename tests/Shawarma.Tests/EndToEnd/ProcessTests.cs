@@ -1,0 +1,8 @@
+namespace Shawarma.Tests.EndToEnd;
+
+/// <summary>Process tests run one at a time: the machine has few cores and timing-sensitive children.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessTests
+{
+    public const string Name = "shawarma process";
+}

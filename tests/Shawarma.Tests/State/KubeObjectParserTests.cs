@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Shawarma.State;
+using Shawarma.Tests.Fakes;
+
+namespace Shawarma.Tests.State;
+
+public sealed class KubeObjectParserTests
+{
+    [Fact]
+    public void Parses_a_real_endpoint_slice()
+    {
+        var json = KubeJson.Slice("web-abc12", "web",
+            KubeJson.Endpoint("web-1", true),
+            KubeJson.Endpoint("web-2", false),
+            KubeJson.Endpoint("web-3", null),
+            KubeJson.Endpoint("node-x", true, kind: "Node")).ToJsonString();
+        using var doc = JsonDocument.Parse(json);
+        var slice = KubeObjectParser.ParseEndpointSlice(doc.RootElement);
+        Assert.Equal("web-abc12", slice.Name);
+        Assert.Equal("web", slice.ServiceName);
+        Assert.Equal(
+            [new SliceEndpoint("web-1", true), new SliceEndpoint("web-2", false), new SliceEndpoint("web-3", true), new SliceEndpoint(null, true)],
+            slice.Endpoints);
+    }
+
+    [Theory]
+    [InlineData("""{"metadata":{"name":"s"},"endpoints":null}""", 0)]
+    [InlineData("""{"metadata":{"name":"s"}}""", 0)]
+    [InlineData("""{"metadata":{"name":"s"},"endpoints":[{"addresses":["10.0.0.1"]}]}""", 1)]
+    [InlineData("""{"metadata":{"name":"s"},"endpoints":[{"addresses":["10.0.0.1"],"conditions":{"ready":null},"targetRef":{"kind":"Pod","name":"p"}}]}""", 1)]
+    public void Tolerates_missing_fields(string json, int endpoints)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var slice = KubeObjectParser.ParseEndpointSlice(doc.RootElement);
+        Assert.Null(slice.ServiceName);
+        Assert.Equal(endpoints, slice.Endpoints.Count);
+        Assert.All(slice.Endpoints, e => Assert.True(e.Ready)); // absent/null ready = ready
+    }
+
+    [Fact]
+    public void Parses_a_service_and_resource_versions()
+    {
+        var service = KubeJson.Service("web", ("app", "shop"));
+        service["metadata"]!["resourceVersion"] = "4711";
+        using var doc = JsonDocument.Parse(service.ToJsonString());
+        var info = KubeObjectParser.ParseService(doc.RootElement);
+        Assert.Equal("web", info.Name);
+        Assert.Equal("shop", info.Labels["app"]);
+        Assert.Equal("4711", KubeObjectParser.ResourceVersion(doc.RootElement));
+    }
+}
