@@ -57,19 +57,28 @@ internal sealed class SignalForwarder : IDisposable
                 return null;
             }
 
-            var process = start();
-            _childPid = process.Id;
-            return process;
+            // The .NET runtime ignores SIGPIPE and a child inherits ignored signals, so `yes | head` in the wrapped
+            // command would behave differently than under the kubelet. Restore the default just for the fork/exec.
+            var previous = NativeMethods.Signal(NativeMethods.SIGPIPE, NativeMethods.SIG_DFL);
+            try
+            {
+                var process = start();
+                _childPid = process.Id;
+                return process;
+            }
+            finally
+            {
+                NativeMethods.Signal(NativeMethods.SIGPIPE, previous);
+            }
         }
     }
 
-    /// <summary>Call once the child has exited; later signals cancel <see cref="Stopped"/> again.</summary>
+    /// <summary>Call once the child has exited; later signals cancel <see cref="Stopped"/>.</summary>
     public void ChildExited()
     {
         lock (_gate)
         {
             _childPid = 0;
-            _receivedSignal = 0;
         }
     }
 
@@ -103,16 +112,20 @@ internal sealed class SignalForwarder : IDisposable
             pid = _childPid;
             if (pid > 0)
             {
-                if (NativeMethods.Kill(pid, number) != 0)
-                {
-                    Log.Error($"could not forward signal {number} to pid {pid}: errno {Marshal.GetLastPInvokeError()}");
-                }
-                else
+                if (NativeMethods.Kill(pid, number) == 0)
                 {
                     Log.Info($"forwarded signal {number} to the command (pid {pid})");
+                    return;
                 }
 
-                return;
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno != NativeMethods.ESRCH)
+                {
+                    Log.Error($"could not forward signal {number} to pid {pid}: errno {errno}");
+                    return;
+                }
+
+                // ESRCH: the child has just exited and ChildExited() has not run yet; treat as "no child".
             }
         }
 

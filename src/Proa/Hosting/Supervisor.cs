@@ -104,7 +104,7 @@ internal sealed class Supervisor(ProaOptions options, IPodApiFactory apiFactory,
 
             return new StartupResult(seenPod ? ExitCodes.SidecarFailed : ExitCodes.Config, decision.Detail);
         }
-        catch (OperationCanceledException) when (signals.ReceivedSignal != 0)
+        catch (OperationCanceledException) when (signals.Stopped.IsCancellationRequested)
         {
             return new StartupResult(ExitCodes.ForSignal(signals.ReceivedSignal), $"received signal {signals.ReceivedSignal} while waiting for the sidecars; not starting {options.Command}");
         }
@@ -131,6 +131,10 @@ internal sealed class Supervisor(ProaOptions options, IPodApiFactory apiFactory,
             var (own, source) = OwnContainerResolver.Resolve(getEnv("PROA_CONTAINER_NAME"), ReadFileOrNull("/proc/self/mountinfo"), update.Pod);
             _ownContainer = own ?? "";
             Log.Info($"own container: {own ?? "(none)"} (from {source})");
+            if (own is not null && !ContainerNames(update.Pod).Contains(own))
+            {
+                Log.Info($"warning: this pod has no container named '{own}'; waiting for all of its containers");
+            }
         }
 
         var decision = ReadinessEvaluator.Evaluate(update.Pod, _ownContainer!);
@@ -215,7 +219,7 @@ internal sealed class Supervisor(ProaOptions options, IPodApiFactory apiFactory,
                 cts.Token);
             Log.Debug(result);
         }
-        catch (OperationCanceledException) when (signals.ReceivedSignal != 0)
+        catch (OperationCanceledException) when (signals.Stopped.IsCancellationRequested)
         {
             Log.Info($"received signal {signals.ReceivedSignal}; not waiting for the other containers any longer");
         }
@@ -224,6 +228,9 @@ internal sealed class Supervisor(ProaOptions options, IPodApiFactory apiFactory,
             Log.Info($"gave up waiting for the other containers to stop after the {Format(grace)} grace period ({detail ?? "no pod status"})");
         }
     }
+
+    private static List<string> ContainerNames(JsonElement pod) =>
+        ((JsonElement?)pod).Child("spec").Array("containers").Select(c => ((JsonElement?)c).String("name")).OfType<string>().ToList();
 
     private static TimeSpan GracePeriod(JsonElement pod) =>
         TimeSpan.FromSeconds(((JsonElement?)pod).Child("spec").Long("terminationGracePeriodSeconds") ?? DefaultGracePeriodSeconds);

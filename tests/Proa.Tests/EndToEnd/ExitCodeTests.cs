@@ -30,6 +30,17 @@ public sealed class ExitCodeTests
     }
 
     [Fact]
+    public async Task Command_starts_with_SIGPIPE_at_its_default_action()
+    {
+        // The .NET runtime ignores SIGPIPE; without care the wrapped command would inherit that.
+        await using var s = await Scenario.StartAsync(TestPods.AllReady());
+        var proa = s.Run([], Scenario.Sh("grep SigIgn /proc/$$/status"));
+        Assert.Equal(0, await proa.WaitForExitAsync(Scenario.Deadline));
+        var mask = Convert.ToUInt64(proa.Stdout.Split(':')[1].Trim(), 16);
+        Assert.Equal(0UL, mask & (1UL << (13 - 1)));
+    }
+
+    [Fact]
     public async Task Missing_command_exits_127_and_still_runs_shutdown_actions()
     {
         await using var s = await Scenario.StartAsync(TestPods.AllReady());

@@ -18,6 +18,7 @@ public sealed class ReadinessGateTests(ITestOutputHelper output)
         await s.Api.Activity.WaitUntilAsync(() => s.Api.WatchCount >= 1, Scenario.Deadline, "the watch request");
         await proa.WaitForStderrAsync("waiting for envoy (running, not ready), log-shipper (running, not ready)", Scenario.Deadline);
         Assert.False(File.Exists(marker), "the command ran before any sidecar was ready");
+        var rssWhileWaiting = File.ReadLines($"/proc/{proa.Pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
 
         // One sidecar ready is not enough.
         s.Api.Publish(TestPods.NotReady().Ready("envoy"));
@@ -35,7 +36,7 @@ public sealed class ReadinessGateTests(ITestOutputHelper output)
         var sent = s.Api.FlushedAt(readyRv)!.Value;
         var startedNs = long.Parse(File.ReadAllText(marker).Trim(), CultureInfo.InvariantCulture);
         var started = DateTimeOffset.UnixEpoch.AddTicks(startedNs / 100);
-        output.WriteLine($"readiness event -> command start: {(started - sent).TotalMilliseconds:0.0} ms");
+        output.WriteLine($"readiness event -> command start: {(started - sent).TotalMilliseconds:0.0} ms; proa {rssWhileWaiting} while waiting");
         output.WriteLine(proa.Stderr);
     }
 

@@ -49,6 +49,19 @@ public sealed class ShutdownTests
     }
 
     [Fact]
+    public async Task Signal_after_the_command_exited_ends_the_wait_for_the_other_containers()
+    {
+        await using var s = await Scenario.StartAsync(TestPods.AllReady().Set("spec.terminationGracePeriodSeconds", 120));
+        var proa = s.Run([], Scenario.Sh("exit 6"));
+        await proa.WaitForStderrAsync("waiting for envoy to stop", Scenario.Deadline);
+
+        proa.Signal(15);
+
+        Assert.Equal(6, await proa.WaitForExitAsync(Scenario.Deadline));
+        Assert.Contains("not waiting for the other containers any longer", proa.Stderr);
+    }
+
+    [Fact]
     public async Task Wait_for_the_other_containers_is_bounded_by_the_grace_period()
     {
         await using var s = await Scenario.StartAsync(TestPods.AllReady().Set("spec.terminationGracePeriodSeconds", 2));
