@@ -104,9 +104,11 @@ internal sealed class HttpServer : IDisposable
 
     private async Task ServeAsync(Socket socket, CancellationToken stop)
     {
-        // One receive buffer of the header cap: a head that does not fit is answered 431 by the session.
-        var buffer = ArrayPool<byte>.Shared.Rent(HttpRequestParser.DefaultMaxHeadBytes);
-        var output = new ArrayBufferWriter<byte>(512);
+        // The receive buffer (the header cap: a head that does not fit is answered 431 by the session) is rented only
+        // while bytes are pending. Between requests the connection waits with a zero-byte receive and holds no
+        // buffer, so a thousand idle keep-alive connections cost kilobytes, not 8 MiB.
+        byte[]? buffer = null;
+        var output = new ArrayBufferWriter<byte>(256);
         var session = new HttpSession(_router, _date, HttpRequestParser.DefaultMaxHeadBytes);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var buffered = 0;
@@ -117,6 +119,13 @@ internal sealed class HttpServer : IDisposable
             while (!close)
             {
                 timeout.CancelAfter(IdleTimeout);
+                if (buffered == 0)
+                {
+                    await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, timeout.Token);
+                }
+
+                buffer ??= ArrayPool<byte>.Shared.Rent(HttpRequestParser.DefaultMaxHeadBytes);
+
                 var received = await socket.ReceiveAsync(buffer.AsMemory(buffered, HttpRequestParser.DefaultMaxHeadBytes - buffered), SocketFlags.None, timeout.Token);
                 if (received == 0)
                 {
@@ -143,11 +152,16 @@ internal sealed class HttpServer : IDisposable
                 while (status == SessionStatus.OutputFull);
 
                 close = status == SessionStatus.Close;
+                if (buffered == 0 && !close)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = null;
+                }
             }
 
             if (close)
             {
-                await LingerCloseAsync(socket, buffer, timeout);
+                await LingerCloseAsync(socket, buffer!, timeout);
             }
         }
         catch (OperationCanceledException)
@@ -165,7 +179,10 @@ internal sealed class HttpServer : IDisposable
         finally
         {
             socket.Dispose();
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 

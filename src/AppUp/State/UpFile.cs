@@ -12,15 +12,25 @@ internal sealed class UpFile(string path) : IUpFile
 
     public bool Exists() => File.Exists(Path);
 
+    private readonly string? _directory = System.IO.Path.GetDirectoryName(path);
+
     public void Create()
     {
-        var directory = System.IO.Path.GetDirectoryName(Path);
-        if (!string.IsNullOrEmpty(directory))
+        try
         {
-            Directory.CreateDirectory(directory);
+            Touch();
         }
+        catch (DirectoryNotFoundException) when (!string.IsNullOrEmpty(_directory))
+        {
+            // Only now create the directory: doing it on every /up would cost a stat per level and garbage per call.
+            Directory.CreateDirectory(_directory);
+            Touch();
+        }
+    }
 
-        // OpenHandle rather than FileStream: no buffer, no lock, just open(O_CREAT) and close.
+    // OpenHandle rather than FileStream: no buffer, no lock, just open(O_CREAT) and close.
+    private void Touch()
+    {
         using SafeFileHandle handle = File.OpenHandle(Path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
     }
 
