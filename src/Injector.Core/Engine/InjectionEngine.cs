@@ -107,7 +107,10 @@ public sealed class InjectionEngine
         else
         {
             desiredAnnotations.Remove(AnnotationKeys.Status);
-            desiredLabels.Remove(AnnotationKeys.InjectedLabel);
+            if (desiredLabels.Remove(AnnotationKeys.InjectedLabel) && desiredLabels.Count == 0)
+            {
+                desiredMeta.Remove("labels");
+            }
         }
 
         editor.RemoveEmptyCollectionsAbsentIn(pod);

@@ -232,6 +232,12 @@ public sealed class PodEditor
                 _insertAt[key] = i;
             }
         }
+
+        // An emptied list is one we created: drop it so a strip without re-injection gives the user's object back.
+        if (list.Count == 0)
+        {
+            Spec.Remove(key);
+        }
     }
 
     private static void RemoveFromList(JsonObject owner, string key, List<string> names)
@@ -247,6 +253,11 @@ public sealed class PodEditor
             {
                 list.RemoveAt(i);
             }
+        }
+
+        if (list.Count == 0)
+        {
+            owner.Remove(key);
         }
     }
 
