@@ -99,7 +99,8 @@ internal sealed class WebhookHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes + 1;
+            // Our own reader stops at the cap with a clear 400; Kestrel's limit only backs it up.
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes * 2;
             var address = options.ListenAddress == "*" ? IPAddress.IPv6Any : IPAddress.Parse(options.ListenAddress);
             kestrel.Listen(address, options.Port, listen =>
             {
