@@ -7,6 +7,11 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args is ["--copy-to", var directory])
+        {
+            return OperatingSystem.IsWindows() ? ExitCodes.Usage : Install.SelfInstaller.Run(directory);
+        }
+
         var parsed = OptionsParser.Parse(args);
         if (parsed.HelpRequested)
         {

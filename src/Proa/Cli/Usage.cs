@@ -4,6 +4,7 @@ internal static class Usage
 {
     public const string Text = """
         Usage: proa [OPTIONS] [--] COMMAND [ARGS...]
+               proa --copy-to DIR     copy this executable to DIR/proa (the injected init container does this)
 
         Waits until every other container of this pod (native sidecars included) is ready, runs COMMAND with
         the same stdio and environment, forwards SIGTERM/SIGINT/SIGHUP/SIGQUIT to it, and when it exits calls the
