@@ -65,6 +65,15 @@ internal sealed class ConfigStore : IDisposable
             return true;
         }
 
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            // Almost always a write in progress; a deliberate "use the defaults" is spelled by dropping --config.
+            error = "the file is empty (to use the built-in defaults, run without --config)";
+            Log.ConfigReloadFailed(_logger, _file!, error);
+            _metrics.ConfigReloads("error");
+            return false;
+        }
+
         try
         {
             var config = InjectorConfig.Parse(text);

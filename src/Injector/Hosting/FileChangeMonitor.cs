@@ -4,12 +4,15 @@ namespace Injector.Hosting;
 /// Calls back when any of a set of files may have changed. Watches the files' directories (which catches the
 /// atomic <c>..data</c> symlink swap Kubernetes uses for Secret and ConfigMap volumes, where the file itself never
 /// changes) and also polls, because inotify events are not guaranteed on every volume type. The callback decides
-/// whether content really changed, so spurious events are harmless.
+/// whether content really changed, so spurious events are harmless. Events are debounced: an editor's truncate
+/// and write arrive as several events, and reading in between would see a partial file.
 /// </summary>
 internal sealed class FileChangeMonitor : IDisposable
 {
     private readonly List<FileSystemWatcher> _watchers = [];
+    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(250);
     private readonly Timer _timer;
+    private readonly Timer _debounce;
     private readonly Action _onChange;
     private readonly Lock _gate = new();
     private bool _disposed;
@@ -17,6 +20,7 @@ internal sealed class FileChangeMonitor : IDisposable
     public FileChangeMonitor(IEnumerable<string> files, TimeSpan pollInterval, Action onChange)
     {
         _onChange = onChange;
+        _debounce = new Timer(_ => Fire(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         foreach (var directory in files.Select(f => Path.GetDirectoryName(Path.GetFullPath(f))!).Distinct(StringComparer.Ordinal))
         {
             if (!Directory.Exists(directory))
@@ -29,10 +33,10 @@ internal sealed class FileChangeMonitor : IDisposable
                 IncludeSubdirectories = false,
                 NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
             };
-            watcher.Changed += (_, _) => Fire();
-            watcher.Created += (_, _) => Fire();
-            watcher.Deleted += (_, _) => Fire();
-            watcher.Renamed += (_, _) => Fire();
+            watcher.Changed += (_, _) => _debounce.Change(Debounce, Timeout.InfiniteTimeSpan);
+            watcher.Created += (_, _) => _debounce.Change(Debounce, Timeout.InfiniteTimeSpan);
+            watcher.Deleted += (_, _) => _debounce.Change(Debounce, Timeout.InfiniteTimeSpan);
+            watcher.Renamed += (_, _) => _debounce.Change(Debounce, Timeout.InfiniteTimeSpan);
             watcher.EnableRaisingEvents = true;
             _watchers.Add(watcher);
         }
@@ -60,6 +64,7 @@ internal sealed class FileChangeMonitor : IDisposable
         }
 
         _timer.Dispose();
+        _debounce.Dispose();
         foreach (var watcher in _watchers)
         {
             watcher.Dispose();
