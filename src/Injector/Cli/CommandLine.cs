@@ -71,6 +71,15 @@ internal static class CommandLine
             throw new UsageException("--tls-cert-file and --tls-key-file go together: give both, or neither for a self-signed certificate");
         }
 
+        try
+        {
+            Rbac.RoleBindingReconcilerOptions.ParseClusterRoles(options.SidecarClusterRoles);
+        }
+        catch (FormatException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+
         if (options.MaxRequestBytes < 1024)
         {
             throw new UsageException("--max-request-bytes must be at least 1024");

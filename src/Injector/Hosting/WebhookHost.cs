@@ -93,6 +93,17 @@ internal sealed class WebhookHost : IAsyncDisposable
         var config = new ConfigStore(options.ConfigFile, logger, metrics);
         config.Start(options.ReloadInterval);
 
+        var clusterRoles = Rbac.RoleBindingReconcilerOptions.ParseClusterRoles(options.SidecarClusterRoles);
+        if (clusterRoles.Count > 0)
+        {
+            // Sidecars that read the API get a RoleBinding per (namespace, service account) of injected pods.
+            builder.Services.AddSingleton<k8s.IKubernetes>(_ => new k8s.Kubernetes(k8s.KubernetesClientConfiguration.IsInCluster()
+                ? k8s.KubernetesClientConfiguration.InClusterConfig()
+                : k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile()));
+            builder.Services.AddSingleton(new Rbac.RoleBindingReconcilerOptions { ClusterRoles = clusterRoles });
+            builder.Services.AddHostedService<Rbac.RoleBindingReconciler>();
+        }
+
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton(certificate);
