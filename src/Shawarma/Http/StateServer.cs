@@ -18,10 +18,18 @@ internal sealed class StateServer : IDisposable
     private const int BufferSize = 4096;
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(30);
 
+    private static readonly byte[] HealthKeepAlive = Response(200, "OK", "text/plain", "OK"u8, keepAlive: true);
+    private static readonly byte[] HealthClose = Response(200, "OK", "text/plain", "OK"u8, keepAlive: false);
+    private static readonly byte[] NotFoundKeepAlive = Response(404, "Not Found", "text/plain", "not found\n"u8, keepAlive: true);
+    private static readonly byte[] NotFoundClose = Response(404, "Not Found", "text/plain", "not found\n"u8, keepAlive: false);
+    private static readonly byte[] MethodNotAllowedKeepAlive = Response(405, "Method Not Allowed", "text/plain", "method not allowed\n"u8, keepAlive: true, "Allow: GET, HEAD\r\n");
+    private static readonly byte[] MethodNotAllowedClose = Response(405, "Method Not Allowed", "text/plain", "method not allowed\n"u8, keepAlive: false, "Allow: GET, HEAD\r\n");
+
     private readonly Socket _listener;
     private readonly Func<DeploymentState> _state;
     private readonly Log _log;
     private int _connections;
+    private CachedState? _cached;
 
     private StateServer(Socket listener, Func<DeploymentState> state, Log log)
     {
@@ -146,28 +154,40 @@ internal sealed class StateServer : IDisposable
     private byte[] Route(HttpRequestHead head, bool keepAlive)
     {
         var isGet = head.Method is "GET" or "HEAD";
-        var known = head.Path is "/deploymentstate" or "/_health";
-        byte[] response;
-        if (!known)
+        byte[] response = head.Path switch
         {
-            response = Response(404, "Not Found", "text/plain", "not found\n"u8, keepAlive);
-        }
-        else if (!isGet)
+            "/deploymentstate" or "/_health" when !isGet => keepAlive ? MethodNotAllowedKeepAlive : MethodNotAllowedClose,
+            "/deploymentstate" => StateResponse(keepAlive),
+            "/_health" => keepAlive ? HealthKeepAlive : HealthClose,
+            _ => keepAlive ? NotFoundKeepAlive : NotFoundClose,
+        };
+
+        if (_log.IsEnabled(LogLevel.Trace))
         {
-            response = Response(405, "Method Not Allowed", "text/plain", "method not allowed\n"u8, keepAlive, "Allow: GET, HEAD\r\n");
-        }
-        else if (head.Path == "/_health")
-        {
-            response = Response(200, "OK", "text/plain", "OK"u8, keepAlive);
-        }
-        else
-        {
-            response = Response(200, "OK", "application/json", _state().JsonUtf8, keepAlive);
+            _log.Write(LogLevel.Trace, $"http: {head.Method} {head.Path} -> {Encoding.ASCII.GetString(response, 9, 3)}");
         }
 
-        _log.Write(LogLevel.Trace, $"http: {head.Method} {head.Path} -> {Encoding.ASCII.GetString(response, 9, 3)}");
         return head.Method == "HEAD" ? response.AsSpan(0, response.AsSpan().IndexOf("\r\n\r\n"u8) + 4).ToArray() : response;
     }
+
+    /// <summary>The rendered state responses are cached per state: GETs allocate nothing.</summary>
+    private byte[] StateResponse(bool keepAlive)
+    {
+        var state = _state();
+        var cached = Volatile.Read(ref _cached);
+        if (!ReferenceEquals(cached?.State, state))
+        {
+            cached = new CachedState(
+                state,
+                Response(200, "OK", "application/json", state.JsonUtf8, keepAlive: true),
+                Response(200, "OK", "application/json", state.JsonUtf8, keepAlive: false));
+            Volatile.Write(ref _cached, cached);
+        }
+
+        return keepAlive ? cached.KeepAlive : cached.Close;
+    }
+
+    private sealed record CachedState(DeploymentState State, byte[] KeepAlive, byte[] Close);
 
     private static byte[] Response(int status, string reason, string contentType, ReadOnlySpan<byte> body, bool keepAlive, string extraHeaders = "")
     {

@@ -42,7 +42,11 @@ internal sealed class StateNotifier
             while (true)
             {
                 await _signal.Reader.ReadAsync(ct).ConfigureAwait(false);
-                await Task.Delay(_debounce, ct).ConfigureAwait(false);
+                if (delivered is not null)
+                {
+                    // The initial state comes from a complete list: nothing to coalesce, send it at once.
+                    await Task.Delay(_debounce, ct).ConfigureAwait(false);
+                }
                 delivered = await DeliverLatestAsync(delivered, ct).ConfigureAwait(false);
             }
         }

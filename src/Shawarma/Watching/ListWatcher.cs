@@ -73,6 +73,7 @@ internal sealed class ListWatcher<T>
 
     private async Task<string?> ListAsync(Dictionary<string, T> items, CancellationToken ct)
     {
+        _log.Debug($"{_what}: listing {_path}");
         using var list = await _kube.GetAsync(_path, ct).ConfigureAwait(false);
         var root = list.RootElement;
         items.Clear();

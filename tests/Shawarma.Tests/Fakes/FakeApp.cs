@@ -29,6 +29,9 @@ internal sealed class FakeApp : IAsyncDisposable
 
     public int Attempts;
 
+    /// <summary>Stopwatch timestamp of the first delivered POST.</summary>
+    public long FirstDeliveredAt;
+
     /// <summary>Non-zero: answer POSTs with this status (for example 503) instead of 200.</summary>
     public volatile int FailWith;
 
@@ -54,6 +57,11 @@ internal sealed class FakeApp : IAsyncDisposable
             {
                 context.Response.StatusCode = fake.FailWith;
                 return;
+            }
+
+            if (fake.Delivered.IsEmpty)
+            {
+                fake.FirstDeliveredAt = System.Diagnostics.Stopwatch.GetTimestamp();
             }
 
             fake.ContentTypes.Enqueue(context.Request.ContentType ?? "");

@@ -38,6 +38,10 @@ internal sealed class FakeKubeApi : IAsyncDisposable
 
     public int FailuresServed;
 
+    public DateTime? FirstRequestAt { get; private set; }
+
+    public void ResetFirstRequest() => FirstRequestAt = null;
+
     public static async Task<FakeKubeApi> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -201,6 +205,7 @@ internal sealed class FakeKubeApi : IAsyncDisposable
     {
         var request = context.Request;
         Requests.Enqueue(request.Path + request.QueryString);
+        FirstRequestAt ??= DateTime.UtcNow;
         if (request.Headers.Authorization != "Bearer " + Token)
         {
             await WriteStatusAsync(context, 401, "Unauthorized", "Unauthorized");

@@ -26,6 +26,8 @@ internal sealed class ShawarmaProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Id => _process.Id;
+
     public static ShawarmaProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
     {
         var (file, prefix) = Locate();
