@@ -42,14 +42,16 @@ public sealed class StateNotifierTests
     public async Task A_burst_is_debounced_into_one_post_of_the_latest_state()
     {
         var (notifier, recorder, cts, run) = Start(TimeSpan.FromMilliseconds(300));
+        // The initial state goes out at once; only later changes are debounced.
+        notifier.Update(Active);
+        await Eventually.TrueAsync(() => recorder.Delivered.Count == 1, "initial delivery");
         notifier.Update(DeploymentState.Inactive);
         notifier.Update(Active);
         notifier.Update(DeploymentState.Inactive);
-        notifier.Update(Active);
-        await Eventually.TrueAsync(() => !recorder.Delivered.IsEmpty, "delivery");
+        await Eventually.TrueAsync(() => recorder.Delivered.Count == 2, "debounced delivery");
         await cts.CancelAsync();
         await run;
-        Assert.Equal([Active.Json], recorder.Delivered);
+        Assert.Equal([Active.Json, DeploymentState.Inactive.Json], recorder.Delivered);
     }
 
     [Fact]
