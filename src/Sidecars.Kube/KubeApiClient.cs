@@ -284,7 +284,19 @@ public sealed class KubeApiClient : IDisposable
         }
 
         var server = new Uri($"https://{host}:{port}");
-        var ca = LoadCertificates(File.ReadAllBytes(Path.Combine(ServiceAccountDir, "ca.crt")), "service account ca.crt");
+        byte[] caBytes;
+        try
+        {
+            caBytes = File.ReadAllBytes(Path.Combine(ServiceAccountDir, "ca.crt"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Typically automountServiceAccountToken: false without the injector's projected token.
+            throw new InvalidOperationException(
+                $"in a cluster, but the service account files under {ServiceAccountDir} cannot be read ({e.Message}); mount a service account token or pass --kubeconfig", e);
+        }
+
+        var ca = LoadCertificates(caBytes, "service account ca.crt");
         var tokens = new FileTokenSource(Path.Combine(ServiceAccountDir, "token"), TimeSpan.FromMinutes(1));
         tokens.Current(); // fail now, with a clear message, when the token is not mounted
         var nsFile = Path.Combine(ServiceAccountDir, "namespace");

@@ -29,6 +29,7 @@ internal static class CommandLine
                                     (INJECTOR_SIDECAR_CLUSTERROLES, default off)
           --max-request-bytes N     AdmissionReview body cap (INJECTOR_MAX_REQUEST_BYTES, default 3145728)
           --log-format json|text    (INJECTOR_LOG_FORMAT, default json)
+          --log-level LEVEL         debug, info, warn, error or none (INJECTOR_LOG_LEVEL, default info)
         """;
 
     public static ServeOptions ParseServe(IReadOnlyList<string> args, Func<string, string?> env)
@@ -45,6 +46,7 @@ internal static class CommandLine
             SidecarClusterRoles = NullIfEmpty(env("INJECTOR_SIDECAR_CLUSTERROLES")),
             MaxRequestBytes = Int(env("INJECTOR_MAX_REQUEST_BYTES"), "INJECTOR_MAX_REQUEST_BYTES", 3 * 1024 * 1024),
             JsonLogs = LogFormat(env("INJECTOR_LOG_FORMAT") ?? "json", "INJECTOR_LOG_FORMAT"),
+            LogLevel = Level(env("INJECTOR_LOG_LEVEL") ?? "info", "INJECTOR_LOG_LEVEL"),
         };
 
         for (int i = 0; i < args.Count; i++)
@@ -62,6 +64,7 @@ internal static class CommandLine
                 "--sidecar-clusterroles" => options with { SidecarClusterRoles = NullIfEmpty(Need(flag, value)) },
                 "--max-request-bytes" => options with { MaxRequestBytes = Int(Need(flag, value), flag, 0) },
                 "--log-format" => options with { JsonLogs = LogFormat(Need(flag, value), flag) },
+                "--log-level" => options with { LogLevel = Level(Need(flag, value), flag) },
                 _ => throw new UsageException($"unknown flag '{args[i]}' for serve; run 'injector --help' for the list"),
             };
         }
@@ -160,6 +163,17 @@ internal static class CommandLine
         "json" => true,
         "text" => false,
         _ => throw new UsageException($"{what}: '{text}' is not valid; use json or text"),
+    };
+
+    private static LogLevel Level(string text, string what) => text.ToLowerInvariant() switch
+    {
+        "trace" => LogLevel.Trace,
+        "debug" => LogLevel.Debug,
+        "info" or "information" => LogLevel.Information,
+        "warn" or "warning" => LogLevel.Warning,
+        "error" => LogLevel.Error,
+        "none" => LogLevel.None,
+        _ => throw new UsageException($"{what}: '{text}' is not valid; use debug, info, warn, error or none"),
     };
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;

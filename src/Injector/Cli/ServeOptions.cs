@@ -28,4 +28,7 @@ internal sealed record ServeOptions
     public TimeSpan ReloadInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     public bool JsonLogs { get; init; } = true;
+
+    /// <summary>Minimum level logged; per-review lines are Information (injected, denied) and Debug (skipped).</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
 }

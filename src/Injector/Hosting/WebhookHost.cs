@@ -59,39 +59,12 @@ internal sealed class WebhookHost : IAsyncDisposable
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         }
 
-        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.SetMinimumLevel(options.LogLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         configureServices?.Invoke(builder.Services);
 
         var metrics = new InjectorMetrics();
-        var loggerFactory = LoggerFactory.Create(l =>
-        {
-            if (options.JsonLogs)
-            {
-                l.AddJsonConsole(o => o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ");
-            }
-            else
-            {
-                l.AddSimpleConsole(o => o.SingleLine = true);
-            }
-        });
-        var logger = loggerFactory.CreateLogger("Injector");
-
-        string? caFile = null;
-        var certFile = options.TlsCertFile;
-        var keyFile = options.TlsKeyFile;
-        if (certFile is null || keyFile is null)
-        {
-            var dir = options.SelfSignedDir ?? Path.Combine(Path.GetTempPath(), "injector-selfsigned-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            var files = SelfSignedCertificates.Create(dir);
-            (caFile, certFile, keyFile) = (files.CaCertFile, files.CertFile, files.KeyFile);
-            Log.SelfSigned(logger, caFile);
-        }
-
-        var certificate = new ServingCertificate(certFile, keyFile, logger, metrics);
-        certificate.Start(options.ReloadInterval);
-        var config = new ConfigStore(options.ConfigFile, logger, metrics);
-        config.Start(options.ReloadInterval);
+        ServingCertificate? certificate = null; // loaded after Build, once logging exists; Kestrel reads it per handshake
 
         var clusterRoles = Rbac.RoleBindingReconcilerOptions.ParseClusterRoles(options.SidecarClusterRoles);
         if (clusterRoles.Count > 0)
@@ -105,8 +78,6 @@ internal sealed class WebhookHost : IAsyncDisposable
         }
 
         builder.Services.AddSingleton(metrics);
-        builder.Services.AddSingleton(config);
-        builder.Services.AddSingleton(certificate);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -120,7 +91,7 @@ internal sealed class WebhookHost : IAsyncDisposable
                 {
                     OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions
                     {
-                        ServerCertificateContext = certificate.Current,
+                        ServerCertificateContext = certificate!.Current,
                         EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                         ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
                     }),
@@ -130,12 +101,29 @@ internal sealed class WebhookHost : IAsyncDisposable
         });
 
         var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Injector");
+        string? caFile = null;
+        var certFile = options.TlsCertFile;
+        var keyFile = options.TlsKeyFile;
+        if (certFile is null || keyFile is null)
+        {
+            var dir = options.SelfSignedDir ?? Path.Combine(Path.GetTempPath(), "injector-selfsigned-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var files = SelfSignedCertificates.Create(dir);
+            (caFile, certFile, keyFile) = (files.CaCertFile, files.CertFile, files.KeyFile);
+            Log.SelfSigned(logger, caFile);
+        }
+
+        certificate = new ServingCertificate(certFile, keyFile, logger, metrics);
+        certificate.Start(options.ReloadInterval);
+        var config = new ConfigStore(options.ConfigFile, logger, metrics);
+        config.Start(options.ReloadInterval);
+        var loaded = certificate;
         var endpoint = new MutateEndpoint(new AdmissionReviewHandler(new InjectionEngine()), config, metrics, logger, options.MaxRequestBytes);
         app.MapPost("/mutate", context => context.Request.IsHttps ? endpoint.HandleAsync(context) : NotFound(context));
         app.MapGet("/healthz", context => context.Request.IsHttps ? NotFound(context) : Text(context, 200, "ok\n"));
         app.MapGet("/readyz", context => context.Request.IsHttps
             ? NotFound(context)
-            : certificate.IsLoaded ? Text(context, 200, "ready\n") : Text(context, 503, "no serving certificate\n"));
+            : loaded.IsLoaded ? Text(context, 200, "ready\n") : Text(context, 503, "no serving certificate\n"));
         app.MapGet("/metrics", context => context.Request.IsHttps
             ? NotFound(context)
             : Text(context, 200, metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
@@ -147,7 +135,7 @@ internal sealed class WebhookHost : IAsyncDisposable
         var https = addresses.First(a => a.Scheme == "https");
         var http = addresses.First(a => a.Scheme == "http");
         Log.Listening(logger, options.ListenAddress, https.Port, http.Port);
-        return new WebhookHost(app, new Uri(https, "/mutate"), new Uri(http, "/"), caFile, certificate, config);
+        return new WebhookHost(app, new Uri(https, "/mutate"), new Uri(http, "/"), caFile, loaded, config);
     }
 
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);

@@ -32,6 +32,7 @@ public sealed class CommandLineTests
     [Theory]
     [InlineData("--port", "70000", "is not a port")]
     [InlineData("--log-format", "xml", "use json or text")]
+    [InlineData("--log-level", "loud", "use debug, info, warn, error or none")]
     [InlineData("--max-request-bytes", "10", "at least 1024")]
     [InlineData("--sidecar-clusterroles", "shawarma", "is not sidecar=clusterrole")]
     public void Bad_values_name_the_flag(string flag, string value, string expected)
