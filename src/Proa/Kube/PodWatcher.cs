@@ -19,7 +19,7 @@ internal sealed class PodWatcher(IPodApi api)
     public async Task<T> WatchUntilAsync<T>(Func<PodUpdate, T?> decide, CancellationToken cancellationToken)
         where T : class
     {
-        var backoff = new Backoff();
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5));
         string? resourceVersion = null;
         var needList = true;
 

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Sidecars.Kube;
 using Shawarma.Logging;
 using Shawarma.State;
 

@@ -1,7 +1,7 @@
-namespace Shawarma;
+namespace Sidecars.Kube;
 
 /// <summary>Exponential backoff with a cap and +-20% jitter (so many pods do not retry in lockstep).</summary>
-internal sealed class Backoff
+public sealed class Backoff
 {
     private readonly TimeSpan _initial;
     private readonly TimeSpan _max;
