@@ -1,0 +1,64 @@
+# Helpers for hack/bench/run (sourced). Polling and sampling without busy loops or process spawns, so the
+# measurement does not steal the CPU the measured process needs (this machine may have 2 cores).
+
+# nap SECONDS: sleep without spawning a process (read with a timeout on a FIFO that never gets data).
+# Needs BENCH_WORK set; opens fd 4.
+nap_init() { mkfifo "$BENCH_WORK/nap"; exec 4<>"$BENCH_WORK/nap"; }
+nap() { read -r -t "$1" -u 4 || true; }
+
+now_us() { local t=$EPOCHREALTIME; echo "${t/./}"; }
+
+# probe PORT PATH: one HTTP GET over bash's /dev/tcp; sets STATUS (empty while nothing listens) and BODY.
+# No subshell, no process spawn: polling costs microseconds instead of the milliseconds a curl loop would add.
+STATUS="" BODY=""
+probe() {
+  local port=$1 path=$2 line="" body=""
+  STATUS="" BODY=""
+  { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || return 0
+  printf 'GET %s HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n' "$path" >&3 2>/dev/null || { exec 3<&- 3>&-; return 0; }
+  read -r line <&3 || true
+  if [ "${PROBE_BODY:-0}" = 1 ]; then
+    while IFS= read -r -t 2 body <&3 || [ -n "$body" ]; do BODY+="$body"$'\n'; body=""; done
+  fi
+  exec 3<&- 3>&-
+  line=${line#HTTP/1.? }
+  STATUS=${line:0:3}
+}
+
+free_port() { # a port nobody answers on; a race with another process is possible but harmless here
+  local p
+  for p in $(shuf -i 20000-60000 -n 50); do
+    { (exec 3<>"/dev/tcp/127.0.0.1/$p"); } 2>/dev/null || { echo "$p"; return; }
+  done
+  echo "no free port found" >&2; return 1
+}
+
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+hwm_kib() { awk '/^VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+load1() { cut -d' ' -f1 /proc/loadavg; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }           # KiB -> MiB
+mib_bytes() { awk -v b="$1" 'BEGIN { printf "%.2f", b / 1048576 }'; }  # bytes -> MiB
+
+# wait_status PORT PATH CODE SECONDS PID: poll until PATH answers CODE; fails if PID dies or time runs out.
+wait_status() {
+  local port=$1 path=$2 code=$3 secs=$4 pid=$5 deadline
+  deadline=$(( $(now_us) + secs * 1000000 ))
+  while :; do
+    probe "$port" "$path"
+    [ "$STATUS" = "$code" ] && return 0
+    kill -0 "$pid" 2>/dev/null || { echo "process $pid exited before $path answered $code" >&2; return 1; }
+    (( $(now_us) < deadline )) || { echo "no $code on :$port$path within ${secs}s (last status '${STATUS}')" >&2; return 1; }
+    nap 0.002
+  done
+}
+
+# median / percentile of numbers on stdin
+median() { sort -n | awk '{a[NR]=$1} END { if (NR == 0) { print "nan"; exit } printf "%.2f", a[int((NR+1)/2)] }'; }
+
+# row COMPONENT CASE VALUE TARGET RESULT  -> one line of the results table
+row() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$(load1)" >> "$BENCH_ROWS"; }
+
+# verdict OK? -> pass/miss (1 = pass)
+verdict() { if [ "$1" = 1 ]; then echo pass; else echo "**miss**"; fi; }
+lt() { awk -v a="$1" -v b="$2" 'BEGIN { print ((a + 0 < b + 0) ? 1 : 0) }'; }
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { print ((a + 0 >= b + 0) ? 1 : 0) }'; }
