@@ -49,31 +49,44 @@ public sealed partial class ChartDrivenAdmissionTests
             await File.WriteAllTextAsync(configFile, config);
 
             using var injector = StartInjector(certFile, keyFile, configFile);
-            var port = await WaitForPortAsync(injector);
-
-            var host = $"{service.Name}.{service.NamespaceProperty}.svc";
-            Assert.Contains(host, certificate.Spec.DnsNames!);
-            using var client = ApiServerClient(caFile, port, TimeSpan.FromSeconds(webhook.TimeoutSeconds!.Value));
-            var review = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Golden", "review.json"));
-            var uri = new Uri($"https://{host}:{service.Port}{service.Path}");
-
-            var started = Stopwatch.GetTimestamp();
-            using var response = await client.PostAsync(uri, new StringContent(review, Encoding.UTF8, "application/json"));
-            var elapsed = Stopwatch.GetElapsedTime(started);
-
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.True(elapsed < TimeSpan.FromSeconds(webhook.TimeoutSeconds.Value), $"answered in {elapsed}, over the webhook timeout");
-            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["response"]!;
-            Assert.True(body["allowed"]!.GetValue<bool>(), body.ToJsonString());
-            Assert.Equal("JSONPatch", body["patchType"]!.GetValue<string>());
-            var patch = Encoding.UTF8.GetString(Convert.FromBase64String(body["patch"]!.GetValue<string>()));
-            // The rendered config's images are what gets injected.
-            Assert.Contains(YamlImage(config, "appup"), patch, StringComparison.Ordinal);
+            try
+            {
+                await CallAsApiServerAsync(injector, webhook, service, certificate, caFile, config);
+            }
+            finally
+            {
+                injector.Kill(entireProcessTree: true);
+                await injector.WaitForExitAsync();
+            }
         }
         finally
         {
             Directory.Delete(root, recursive: true);
         }
+    }
+
+    private static async Task CallAsApiServerAsync(Process injector, V1MutatingWebhook webhook, Admissionregistrationv1ServiceReference service, Certificate certificate, string caFile, string config)
+    {
+        var port = await WaitForPortAsync(injector);
+
+        var host = $"{service.Name}.{service.NamespaceProperty}.svc";
+        Assert.Contains(host, certificate.Spec.DnsNames!);
+        using var client = ApiServerClient(caFile, port, TimeSpan.FromSeconds(webhook.TimeoutSeconds!.Value));
+        var review = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Golden", "review.json"));
+        var uri = new Uri($"https://{host}:{service.Port}{service.Path}");
+
+        var started = Stopwatch.GetTimestamp();
+        using var response = await client.PostAsync(uri, new StringContent(review, Encoding.UTF8, "application/json"));
+        var elapsed = Stopwatch.GetElapsedTime(started);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(elapsed < TimeSpan.FromSeconds(webhook.TimeoutSeconds.Value), $"answered in {elapsed}, over the webhook timeout");
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["response"]!;
+        Assert.True(body["allowed"]!.GetValue<bool>(), body.ToJsonString());
+        Assert.Equal("JSONPatch", body["patchType"]!.GetValue<string>());
+        var patch = Encoding.UTF8.GetString(Convert.FromBase64String(body["patch"]!.GetValue<string>()));
+        // The rendered config's images are what gets injected.
+        Assert.Contains(YamlImage(config, "appup"), patch, StringComparison.Ordinal);
     }
 
     private static string Reroot(string root, string? path) =>
