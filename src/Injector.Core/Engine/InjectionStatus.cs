@@ -36,48 +36,66 @@ public sealed class InjectionStatus
 
     public string ToJson()
     {
-        var obj = new JsonObject
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        using (var w = new Utf8JsonWriter(buffer, Patching.JsonPatchSerializer.WriterOptions))
         {
-            ["revision"] = Revision,
-            ["sidecars"] = Strings(Sidecars),
-            ["mode"] = Mode,
-            ["containers"] = Strings(Containers),
-            ["initContainers"] = Strings(InitContainers),
-            ["volumes"] = Strings(Volumes),
-        };
-        var targets = new JsonObject();
-        foreach (var (name, changes) in Targets)
-        {
-            if (changes.IsEmpty)
+            w.WriteStartObject();
+            w.WriteString("revision", Revision);
+            WriteStrings(w, "sidecars", Sidecars);
+            w.WriteString("mode", Mode);
+            WriteStrings(w, "containers", Containers);
+            WriteStrings(w, "initContainers", InitContainers);
+            WriteStrings(w, "volumes", Volumes);
+            if (Targets.Values.Any(t => !t.IsEmpty))
             {
-                continue;
+                w.WriteStartObject("targets");
+                foreach (var (name, changes) in Targets)
+                {
+                    if (changes.IsEmpty)
+                    {
+                        continue;
+                    }
+
+                    w.WriteStartObject(name);
+                    if (changes.Set.Count > 0)
+                    {
+                        w.WriteStartObject("set");
+                        foreach (var (field, original) in changes.Set)
+                        {
+                            w.WritePropertyName(field);
+                            if (original is null)
+                            {
+                                w.WriteNullValue();
+                            }
+                            else
+                            {
+                                original.WriteTo(w);
+                            }
+                        }
+
+                        w.WriteEndObject();
+                    }
+
+                    if (changes.Env.Count > 0)
+                    {
+                        WriteStrings(w, "env", changes.Env);
+                    }
+
+                    if (changes.VolumeMounts.Count > 0)
+                    {
+                        WriteStrings(w, "volumeMounts", changes.VolumeMounts);
+                    }
+
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndObject();
             }
 
-            var target = new JsonObject();
-            if (changes.Set.Count > 0)
-            {
-                target["set"] = new JsonObject(changes.Set.Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone())));
-            }
-
-            if (changes.Env.Count > 0)
-            {
-                target["env"] = Strings(changes.Env);
-            }
-
-            if (changes.VolumeMounts.Count > 0)
-            {
-                target["volumeMounts"] = Strings(changes.VolumeMounts);
-            }
-
-            targets[name] = target;
+            w.WriteEndObject();
         }
 
-        if (targets.Count > 0)
-        {
-            obj["targets"] = targets;
-        }
-
-        return obj.ToJsonString();
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>Reads a status annotation; null with <paramref name="error"/> when it is not ours or is damaged.</summary>
@@ -133,7 +151,16 @@ public sealed class InjectionStatus
         }
     }
 
-    private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
+    private static void WriteStrings(Utf8JsonWriter writer, string name, List<string> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+
+        writer.WriteEndArray();
+    }
 
     private static void ReadStrings(JsonNode? node, List<string> into)
     {

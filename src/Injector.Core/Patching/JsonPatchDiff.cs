@@ -7,17 +7,18 @@ namespace Injector.Core.Patching;
 /// derived from a clone of the raw request object, so every field the engine does not know survives untouched and
 /// the patch only names what changed. Arrays are matched by common prefix and suffix, then element by element, which
 /// turns "append a sidecar" into one add and "modify the app container" into a few nested ops.
+/// Operation values are the nodes of <c>desired</c> itself (not copies): treat both as read-only afterwards.
 /// </summary>
 public static class JsonPatchDiff
 {
     public static List<JsonPatchOperation> Create(JsonNode? original, JsonNode? desired)
     {
         var ops = new List<JsonPatchOperation>();
-        Diff(original, desired, string.Empty, ops);
+        Diff(original, desired, new PathStack(), ops);
         return ops;
     }
 
-    private static void Diff(JsonNode? a, JsonNode? b, string path, List<JsonPatchOperation> ops)
+    private static void Diff(JsonNode? a, JsonNode? b, PathStack path, List<JsonPatchOperation> ops)
     {
         switch (a, b)
         {
@@ -30,38 +31,39 @@ public static class JsonPatchDiff
             default:
                 if (!JsonNode.DeepEquals(a, b))
                 {
-                    ops.Add(JsonPatchOperation.Replace(path, b?.DeepClone()));
+                    ops.Add(JsonPatchOperation.Replace(path.ToPointer(), b));
                 }
 
                 break;
         }
     }
 
-    private static void DiffObjects(JsonObject a, JsonObject b, string path, List<JsonPatchOperation> ops)
+    private static void DiffObjects(JsonObject a, JsonObject b, PathStack path, List<JsonPatchOperation> ops)
     {
         foreach (var (key, _) in a)
         {
             if (!b.ContainsKey(key))
             {
-                ops.Add(JsonPatchOperation.Remove(JsonPointer.Append(path, key)));
+                ops.Add(JsonPatchOperation.Remove(path.ToPointer(key)));
             }
         }
 
         foreach (var (key, bv) in b)
         {
-            var child = JsonPointer.Append(path, key);
             if (a.TryGetPropertyValue(key, out var av))
             {
-                Diff(av, bv, child, ops);
+                path.Push(key);
+                Diff(av, bv, path, ops);
+                path.Pop();
             }
             else
             {
-                ops.Add(JsonPatchOperation.Add(child, bv?.DeepClone()));
+                ops.Add(JsonPatchOperation.Add(path.ToPointer(key), bv));
             }
         }
     }
 
-    private static void DiffArrays(JsonArray a, JsonArray b, string path, List<JsonPatchOperation> ops)
+    private static void DiffArrays(JsonArray a, JsonArray b, PathStack path, List<JsonPatchOperation> ops)
     {
         int prefix = 0;
         while (prefix < a.Count && prefix < b.Count && JsonNode.DeepEquals(a[prefix], b[prefix]))
@@ -81,18 +83,83 @@ public static class JsonPatchDiff
         int paired = Math.Min(aMid, bMid);
         for (int i = 0; i < paired; i++)
         {
-            Diff(a[prefix + i], b[prefix + i], JsonPointer.Append(path, prefix + i), ops);
+            path.Push(prefix + i);
+            Diff(a[prefix + i], b[prefix + i], path, ops);
+            path.Pop();
         }
 
         // Remove surplus from the highest index down so earlier indexes stay valid.
         for (int i = prefix + aMid - 1; i >= prefix + paired; i--)
         {
-            ops.Add(JsonPatchOperation.Remove(JsonPointer.Append(path, i)));
+            ops.Add(JsonPatchOperation.Remove(path.ToPointer(i)));
         }
 
         for (int i = prefix + paired; i < prefix + bMid; i++)
         {
-            ops.Add(JsonPatchOperation.Add(JsonPointer.Append(path, i), b[i]?.DeepClone()));
+            ops.Add(JsonPatchOperation.Add(path.ToPointer(i), b[i]));
+        }
+    }
+
+    /// <summary>
+    /// The current location as reference tokens; the pointer string is only built when an operation is emitted,
+    /// so walking the (mostly unchanged) pod allocates nothing for paths.
+    /// </summary>
+    private sealed class PathStack
+    {
+        // null marks an array index (kept in _indexes, so no string is made for it); "" is a valid object key.
+        private readonly List<string?> _tokens = [];
+        private readonly List<int> _indexes = [];
+
+        public void Push(string key)
+        {
+            _tokens.Add(JsonPointer.Escape(key));
+        }
+
+        public void Push(int index)
+        {
+            _tokens.Add(null);
+            _indexes.Add(index);
+        }
+
+        public void Pop()
+        {
+            if (_tokens[^1] is null)
+            {
+                _indexes.RemoveAt(_indexes.Count - 1);
+            }
+
+            _tokens.RemoveAt(_tokens.Count - 1);
+        }
+
+        public string ToPointer() => Build(null);
+
+        public string ToPointer(string key) => Build(JsonPointer.Escape(key));
+
+        public string ToPointer(int index) => Build(index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        private string Build(string? last)
+        {
+            var sb = new System.Text.StringBuilder(64);
+            int index = 0;
+            foreach (var token in _tokens)
+            {
+                sb.Append('/');
+                if (token is null)
+                {
+                    sb.Append(_indexes[index++]);
+                }
+                else
+                {
+                    sb.Append(token);
+                }
+            }
+
+            if (last is not null)
+            {
+                sb.Append('/').Append(last);
+            }
+
+            return sb.ToString();
         }
     }
 }

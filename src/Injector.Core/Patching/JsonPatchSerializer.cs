@@ -11,7 +11,7 @@ public static class JsonPatchSerializer
 
     public static byte[] ToUtf8(IReadOnlyList<JsonPatchOperation> operations)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartArray();
