@@ -46,7 +46,7 @@ internal sealed class WebhookHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<WebhookHost> StartAsync(ServeOptions options, Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
+    public static async Task<WebhookHost> StartAsync(ServeOptions options, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -61,7 +61,6 @@ internal sealed class WebhookHost : IAsyncDisposable
 
         builder.Logging.SetMinimumLevel(options.LogLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        configureServices?.Invoke(builder.Services);
 
         var metrics = new InjectorMetrics();
         ServingCertificate? certificate = null; // loaded after Build, once logging exists; Kestrel reads it per handshake

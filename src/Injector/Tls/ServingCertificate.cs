@@ -92,13 +92,12 @@ internal sealed class ServingCertificate : IDisposable
                 }
             }
 
-            var previous = _current;
+            // Connections already established keep the context they were handed; new ones get this one.
             _current = SslStreamCertificateContext.Create(leaf, intermediates, offline: true);
             _fingerprint = fingerprint;
             Log.TlsLoaded(_logger, leaf.Subject, leaf.Thumbprint, leaf.NotAfter);
             _metrics.TlsReloads("ok");
             _metrics.SetCertificateExpiry(leaf.NotAfter);
-            _ = previous; // Old contexts stay valid for connections already using them.
             return true;
         }
         catch (CryptographicException ex)
