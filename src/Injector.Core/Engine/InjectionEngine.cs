@@ -62,8 +62,8 @@ public sealed class InjectionEngine
                 return InjectionResult.Deny(SkipReasons.InvalidAnnotation, $"annotation {AnnotationKeys.Mode}: '{modeText}' is not valid; use native (sidecars as initContainers with restartPolicy: Always, Kubernetes 1.29+) or classic");
         }
 
-        var desired = pod.DeepClone().AsObject();
-        var editor = new PodEditor(desired);
+        // Identity is tracked down to single containers, so the diff skips everything this pass did not touch.
+        var editor = new PodEditor(TrackedClone.Create(pod, depth: 4));
         var warnings = new List<string>();
         if (statusText is not null)
         {
@@ -94,8 +94,8 @@ public sealed class InjectionEngine
 
         warnings.AddRange(context.Warnings);
         var desiredMeta = editor.Metadata;
-        var desiredAnnotations = PodEditor.GetOrAddObject(desiredMeta, "annotations");
-        var desiredLabels = PodEditor.GetOrAddObject(desiredMeta, "labels");
+        var desiredAnnotations = editor.GetOrAddObject(desiredMeta, "annotations");
+        var desiredLabels = editor.GetOrAddObject(desiredMeta, "labels");
         if (selection.Sidecars.Count > 0)
         {
             editor.Status.Revision = config.Revision;
@@ -103,19 +103,24 @@ public sealed class InjectionEngine
             editor.Status.Sidecars.AddRange(selection.Sidecars);
             desiredAnnotations[AnnotationKeys.Status] = editor.Status.ToJson();
             desiredLabels[AnnotationKeys.InjectedLabel] = "true";
+            editor.Changed(desiredAnnotations);
+            editor.Changed(desiredLabels);
         }
         else
         {
             desiredAnnotations.Remove(AnnotationKeys.Status);
+            editor.Changed(desiredAnnotations);
             if (desiredLabels.Remove(AnnotationKeys.InjectedLabel) && desiredLabels.Count == 0)
             {
                 desiredMeta.Remove("labels");
             }
+
+            editor.Changed(desiredMeta);
         }
 
         editor.RemoveEmptyCollectionsAbsentIn(pod);
-        var patch = JsonPatchDiff.Create(pod, desired);
+        var patch = JsonPatchDiff.Create(pod, editor.Pod, editor.Tracking);
         return new InjectionResult(InjectionDecision.Injected, patch.Count == 0 ? SkipReasons.Unchanged : SkipReasons.Injected,
-            null, patch, desired, warnings, selection.Sidecars);
+            null, patch, editor.Pod, warnings, selection.Sidecars);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Injector.Core.Configuration;
+using Injector.Core.Patching;
 
 namespace Injector.Core.Engine;
 
@@ -15,19 +16,27 @@ public sealed class PodEditor
     private const string VolumesKey = "volumes";
 
     private readonly Dictionary<string, int> _insertAt = new(StringComparer.Ordinal);
+    private readonly TrackedClone _tracking;
 
-    public PodEditor(JsonObject pod)
+    public PodEditor(TrackedClone tracking)
     {
-        Pod = pod;
+        _tracking = tracking;
+        Pod = tracking.Root;
     }
 
     public JsonObject Pod { get; }
+
+    /// <summary>What the diff needs to skip the parts of the pod this editor did not touch.</summary>
+    public TrackedClone Tracking => _tracking;
 
     public InjectionStatus Status { get; } = new();
 
     public JsonObject Metadata => GetOrAddObject(Pod, "metadata");
 
     public JsonObject Spec => GetOrAddObject(Pod, "spec");
+
+    /// <summary>Every change to a node of the pod goes through here (or a method that calls it).</summary>
+    public void Changed(JsonNode node) => _tracking.MarkChanged(node);
 
     /// <summary>The app containers (not init, not ephemeral), in order.</summary>
     public IEnumerable<JsonObject> Containers => Items(Spec, ContainersKey);
@@ -82,13 +91,13 @@ public sealed class PodEditor
 
     public static bool HasField(JsonObject target, string dottedPath)
     {
-        var (parent, leaf) = Resolve(target, dottedPath, create: false);
+        var (parent, leaf) = ResolveExisting(target, dottedPath);
         return parent is not null && parent.ContainsKey(leaf);
     }
 
     public static JsonNode? GetField(JsonObject target, string dottedPath)
     {
-        var (parent, leaf) = Resolve(target, dottedPath, create: false);
+        var (parent, leaf) = ResolveExisting(target, dottedPath);
         return parent?[leaf];
     }
 
@@ -101,8 +110,9 @@ public sealed class PodEditor
             changes.Set[dottedPath] = GetField(target, dottedPath)?.DeepClone();
         }
 
-        var (parent, leaf) = Resolve(target, dottedPath, create: true);
-        parent![leaf] = value;
+        var (parent, leaf) = ResolveOrCreate(target, dottedPath);
+        parent[leaf] = value;
+        Changed(parent);
     }
 
     /// <summary>Adds an env var unless the container defines one of that name (the user's wins).</summary>
@@ -116,13 +126,16 @@ public sealed class PodEditor
         }
 
         list.Add((JsonNode)env);
+        Changed(list);
         Status.For(NameOf(target)!).Env.Add(name);
         return true;
     }
 
     public void AddVolumeMount(JsonObject target, JsonObject mount)
     {
-        GetOrAddArray(target, "volumeMounts").Add((JsonNode)mount);
+        var mounts = GetOrAddArray(target, "volumeMounts");
+        mounts.Add((JsonNode)mount);
+        Changed(mounts);
         Status.For(NameOf(target)!).VolumeMounts.Add(NameOf(mount)!);
     }
 
@@ -150,8 +163,9 @@ public sealed class PodEditor
                 }
                 else
                 {
-                    var (parent, leaf) = Resolve(target, path, create: true);
-                    parent![leaf] = original.DeepClone();
+                    var (parent, leaf) = ResolveOrCreate(target, path);
+                    parent[leaf] = original.DeepClone();
+                    Changed(parent);
                 }
             }
         }
@@ -169,6 +183,7 @@ public sealed class PodEditor
             if (Spec[key] is JsonArray { Count: 0 } && originalSpec?.ContainsKey(key) != true)
             {
                 Spec.Remove(key);
+                Changed(Spec);
             }
         }
 
@@ -178,24 +193,27 @@ public sealed class PodEditor
             if (Metadata[key] is JsonObject { Count: 0 } && originalMeta?.ContainsKey(key) != true)
             {
                 Metadata.Remove(key);
+                Changed(Metadata);
             }
         }
 
-        var originalContainers = Items(originalSpec, ContainersKey).Concat(Items(originalSpec, InitContainersKey)).ToList();
-        foreach (var container in Containers.Concat(InitContainers))
+        // Only containers this pass changed can have gained an empty collection; the rest are left unread.
+        foreach (var container in Containers.Concat(InitContainers).Where(_tracking.IsChanged).ToList())
         {
-            var before = originalContainers.FirstOrDefault(c => NameOf(c) == NameOf(container));
+            var before = _tracking.OriginOf(container) as JsonObject;
             foreach (var key in new[] { "env", "volumeMounts" })
             {
                 if (container[key] is JsonArray { Count: 0 } && before?.ContainsKey(key) != true)
                 {
                     container.Remove(key);
+                    Changed(container);
                 }
             }
 
             if (container["lifecycle"] is JsonObject { Count: 0 } && before?.ContainsKey("lifecycle") != true)
             {
                 container.Remove("lifecycle");
+                Changed(container);
             }
         }
     }
@@ -215,6 +233,8 @@ public sealed class PodEditor
         {
             list.Add((JsonNode)item);
         }
+
+        Changed(list);
     }
 
     private void RemoveNamed(string key, List<string> names)
@@ -230,6 +250,7 @@ public sealed class PodEditor
             {
                 list.RemoveAt(i);
                 _insertAt[key] = i;
+                Changed(list);
             }
         }
 
@@ -237,10 +258,11 @@ public sealed class PodEditor
         if (list.Count == 0)
         {
             Spec.Remove(key);
+            Changed(Spec);
         }
     }
 
-    private static void RemoveFromList(JsonObject owner, string key, List<string> names)
+    private void RemoveFromList(JsonObject owner, string key, List<string> names)
     {
         if (names.Count == 0 || owner[key] is not JsonArray list)
         {
@@ -252,24 +274,27 @@ public sealed class PodEditor
             if (list[i] is JsonObject item && NameOf(item) is { } name && names.Contains(name))
             {
                 list.RemoveAt(i);
+                Changed(list);
             }
         }
 
         if (list.Count == 0)
         {
             owner.Remove(key);
+            Changed(owner);
         }
     }
 
-    private static void RemoveField(JsonObject target, string dottedPath)
+    private void RemoveField(JsonObject target, string dottedPath)
     {
-        var (parent, leaf) = Resolve(target, dottedPath, create: false);
+        var (parent, leaf) = ResolveExisting(target, dottedPath);
         if (parent is null)
         {
             return;
         }
 
         parent.Remove(leaf);
+        Changed(parent);
         var dot = dottedPath.LastIndexOf('.');
         if (dot > 0 && parent.Count == 0)
         {
@@ -277,19 +302,31 @@ public sealed class PodEditor
         }
     }
 
-    private static (JsonObject? Parent, string Leaf) Resolve(JsonObject target, string dottedPath, bool create)
+    private static (JsonObject? Parent, string Leaf) ResolveExisting(JsonObject target, string dottedPath)
     {
         var parts = dottedPath.Split('.');
         JsonObject? current = target;
         for (int i = 0; i < parts.Length - 1 && current is not null; i++)
         {
-            current = create ? GetOrAddObject(current, parts[i]) : current[parts[i]] as JsonObject;
+            current = current[parts[i]] as JsonObject;
         }
 
         return (current, parts[^1]);
     }
 
-    internal static JsonObject GetOrAddObject(JsonObject owner, string key)
+    private (JsonObject Parent, string Leaf) ResolveOrCreate(JsonObject target, string dottedPath)
+    {
+        var parts = dottedPath.Split('.');
+        var current = target;
+        for (int i = 0; i < parts.Length - 1; i++)
+        {
+            current = GetOrAddObject(current, parts[i]);
+        }
+
+        return (current, parts[^1]);
+    }
+
+    internal JsonObject GetOrAddObject(JsonObject owner, string key)
     {
         if (owner[key] is JsonObject existing)
         {
@@ -298,10 +335,11 @@ public sealed class PodEditor
 
         var created = new JsonObject();
         owner[key] = created;
+        Changed(owner);
         return created;
     }
 
-    private static JsonArray GetOrAddArray(JsonObject owner, string key)
+    private JsonArray GetOrAddArray(JsonObject owner, string key)
     {
         if (owner[key] is JsonArray existing)
         {
@@ -310,6 +348,7 @@ public sealed class PodEditor
 
         var created = new JsonArray();
         owner[key] = created;
+        Changed(owner);
         return created;
     }
 }

@@ -11,92 +11,121 @@ namespace Injector.Core.Patching;
 /// </summary>
 public static class JsonPatchDiff
 {
-    public static List<JsonPatchOperation> Create(JsonNode? original, JsonNode? desired)
+    /// <param name="tracking">When <paramref name="desired"/> is a <see cref="TrackedClone"/> of
+    /// <paramref name="original"/>, unchanged subtrees are skipped by identity.</param>
+    public static List<JsonPatchOperation> Create(JsonNode? original, JsonNode? desired, TrackedClone? tracking = null)
     {
         var ops = new List<JsonPatchOperation>();
-        Diff(original, desired, new PathStack(), ops);
+        new Walker(tracking, ops).Diff(original, desired, new PathStack());
         return ops;
     }
 
-    private static void Diff(JsonNode? a, JsonNode? b, PathStack path, List<JsonPatchOperation> ops)
+    private readonly struct Walker(TrackedClone? tracking, List<JsonPatchOperation> ops)
     {
-        switch (a, b)
+        public void Diff(JsonNode? a, JsonNode? b, PathStack path)
         {
-            case (JsonObject oa, JsonObject ob):
-                DiffObjects(oa, ob, path, ops);
-                break;
-            case (JsonArray aa, JsonArray ab):
-                DiffArrays(aa, ab, path, ops);
-                break;
-            default:
-                if (!JsonNode.DeepEquals(a, b))
-                {
-                    ops.Add(JsonPatchOperation.Replace(path.ToPointer(), b));
-                }
-
-                break;
-        }
-    }
-
-    private static void DiffObjects(JsonObject a, JsonObject b, PathStack path, List<JsonPatchOperation> ops)
-    {
-        foreach (var (key, _) in a)
-        {
-            if (!b.ContainsKey(key))
+            if (tracking?.IsUnchangedCopyOf(b, a) == true)
             {
-                ops.Add(JsonPatchOperation.Remove(path.ToPointer(key)));
+                return;
+            }
+
+            switch (a, b)
+            {
+                case (JsonObject oa, JsonObject ob):
+                    DiffObjects(oa, ob, path);
+                    break;
+                case (JsonArray aa, JsonArray ab):
+                    DiffArrays(aa, ab, path);
+                    break;
+                default:
+                    if (!JsonNode.DeepEquals(a, b))
+                    {
+                        ops.Add(JsonPatchOperation.Replace(path.ToPointer(), b));
+                    }
+
+                    break;
             }
         }
 
-        foreach (var (key, bv) in b)
+        private void DiffObjects(JsonObject a, JsonObject b, PathStack path)
         {
-            if (a.TryGetPropertyValue(key, out var av))
+            foreach (var (key, _) in a)
             {
-                path.Push(key);
-                Diff(av, bv, path, ops);
+                if (!b.ContainsKey(key))
+                {
+                    ops.Add(JsonPatchOperation.Remove(path.ToPointer(key)));
+                }
+            }
+
+            foreach (var (key, bv) in b)
+            {
+                if (a.TryGetPropertyValue(key, out var av))
+                {
+                    path.Push(key);
+                    Diff(av, bv, path);
+                    path.Pop();
+                }
+                else
+                {
+                    ops.Add(JsonPatchOperation.Add(path.ToPointer(key), bv));
+                }
+            }
+        }
+
+        private void DiffArrays(JsonArray a, JsonArray b, PathStack path)
+        {
+            int prefix = 0;
+            while (prefix < a.Count && prefix < b.Count && Same(a[prefix], b[prefix]))
+            {
+                prefix++;
+            }
+
+            int suffix = 0;
+            while (suffix < a.Count - prefix && suffix < b.Count - prefix
+                   && Same(a[a.Count - 1 - suffix], b[b.Count - 1 - suffix]))
+            {
+                suffix++;
+            }
+
+            int aMid = a.Count - prefix - suffix;
+            int bMid = b.Count - prefix - suffix;
+            int paired = Math.Min(aMid, bMid);
+            for (int i = 0; i < paired; i++)
+            {
+                path.Push(prefix + i);
+                Diff(a[prefix + i], b[prefix + i], path);
                 path.Pop();
             }
-            else
+
+            // Remove surplus from the highest index down so earlier indexes stay valid.
+            for (int i = prefix + aMid - 1; i >= prefix + paired; i--)
             {
-                ops.Add(JsonPatchOperation.Add(path.ToPointer(key), bv));
+                ops.Add(JsonPatchOperation.Remove(path.ToPointer(i)));
+            }
+
+            for (int i = prefix + paired; i < prefix + bMid; i++)
+            {
+                ops.Add(JsonPatchOperation.Add(path.ToPointer(i), b[i]));
             }
         }
-    }
 
-    private static void DiffArrays(JsonArray a, JsonArray b, PathStack path, List<JsonPatchOperation> ops)
-    {
-        int prefix = 0;
-        while (prefix < a.Count && prefix < b.Count && JsonNode.DeepEquals(a[prefix], b[prefix]))
+        /// <summary>Equality for aligning arrays; identity answers it for tracked copies without a deep walk.</summary>
+        private bool Same(JsonNode? a, JsonNode? b)
         {
-            prefix++;
-        }
+            if (tracking is not null)
+            {
+                if (tracking.IsUnchangedCopyOf(b, a))
+                {
+                    return true;
+                }
 
-        int suffix = 0;
-        while (suffix < a.Count - prefix && suffix < b.Count - prefix
-               && JsonNode.DeepEquals(a[a.Count - 1 - suffix], b[b.Count - 1 - suffix]))
-        {
-            suffix++;
-        }
+                if (tracking.IsUnchangedCopyOfAnother(b, a))
+                {
+                    return false; // may still be equal (duplicates): only costs a less minimal alignment
+                }
+            }
 
-        int aMid = a.Count - prefix - suffix;
-        int bMid = b.Count - prefix - suffix;
-        int paired = Math.Min(aMid, bMid);
-        for (int i = 0; i < paired; i++)
-        {
-            path.Push(prefix + i);
-            Diff(a[prefix + i], b[prefix + i], path, ops);
-            path.Pop();
-        }
-
-        // Remove surplus from the highest index down so earlier indexes stay valid.
-        for (int i = prefix + aMid - 1; i >= prefix + paired; i--)
-        {
-            ops.Add(JsonPatchOperation.Remove(path.ToPointer(i)));
-        }
-
-        for (int i = prefix + paired; i < prefix + bMid; i++)
-        {
-            ops.Add(JsonPatchOperation.Add(path.ToPointer(i), b[i]));
+            return JsonNode.DeepEquals(a, b);
         }
     }
 
