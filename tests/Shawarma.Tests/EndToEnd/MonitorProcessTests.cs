@@ -6,7 +6,7 @@ using Shawarma.Tests.Fakes;
 namespace Shawarma.Tests.EndToEnd;
 
 /// <summary>The real shawarma process against a stand-in API server and a stand-in app.</summary>
-[Collection(ProcessTests.Name)]
+[Collection(SerialProcesses.Name)]
 public sealed class MonitorProcessTests
 {
     private static readonly TimeSpan ExitDeadline = TimeSpan.FromSeconds(10);
