@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Security;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -71,7 +69,8 @@ public sealed partial class ChartDrivenAdmissionTests
 
         var host = $"{service.Name}.{service.NamespaceProperty}.svc";
         Assert.Contains(host, certificate.Spec.DnsNames!);
-        using var client = ApiServerClient(caFile, port, TimeSpan.FromSeconds(webhook.TimeoutSeconds!.Value));
+        // Resolves the service DNS name to the local injector, checks the name and trusts only the CA bundle.
+        using var client = Injector.Tests.Support.TrustOnlyCaHandler.Create(caFile, loopbackPort: port, timeout: TimeSpan.FromSeconds(webhook.TimeoutSeconds!.Value));
         var review = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Golden", "review.json"));
         var uri = new Uri($"https://{host}:{service.Port}{service.Path}");
 
@@ -167,38 +166,6 @@ public sealed partial class ChartDrivenAdmissionTests
         }
 
         throw new InvalidOperationException("the injector did not start:\n" + output + await injector.StandardError.ReadToEndAsync());
-    }
-
-    /// <summary>Resolves the service DNS name to the local injector, checks the name and trusts only the CA bundle.</summary>
-    private static HttpClient ApiServerClient(string caFile, int port, TimeSpan timeout)
-    {
-        var ca = X509CertificateLoader.LoadCertificate(Encoding.ASCII.GetBytes(File.ReadAllText(caFile)));
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, ct) =>
-            {
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                await socket.ConnectAsync(IPAddress.Loopback, port, ct);
-                return new NetworkStream(socket, ownsSocket: true);
-            },
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                {
-                    if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-                    {
-                        return false;
-                    }
-
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.Add(ca);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    return chain.Build(new X509Certificate2(certificate));
-                },
-            },
-        };
-        return new HttpClient(handler) { Timeout = timeout };
     }
 
     private static string YamlImage(string config, string sidecar)
