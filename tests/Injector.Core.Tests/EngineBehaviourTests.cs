@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Injector.Core.Configuration;
 using Injector.Core.Engine;
+using Sidecars.Contract;
 using Injector.Core.Patching;
 using Injector.Core.Tests.Support;
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using CsCheck;
 using Injector.Core.Configuration;
 using Injector.Core.Engine;
+using Sidecars.Contract;
 using Injector.Core.Patching;
 using Injector.Core.Tests.Support;
 

@@ -10,10 +10,10 @@ namespace Injector.Core.Plans;
 /// </summary>
 public sealed class AppUpPlan : ISidecarPlan
 {
-    public const int DefaultPort = 9999;
-    public const string ContainerName = "appup";
-    public const string VolumeName = "sidecars-appup";
-    public const string MountPath = "/sidecars/appup";
+    public const int DefaultPort = AppUpContract.DefaultPort;
+    public const string ContainerName = AppUpContract.ContainerName;
+    public const string VolumeName = AppUpContract.VolumeName;
+    public const string MountPath = AppUpContract.MountPath;
 
     public string Name => SidecarNames.AppUp;
 
@@ -57,9 +57,9 @@ public sealed class AppUpPlan : ISidecarPlan
         var portText = port.ToString(CultureInfo.InvariantCulture);
         var sidecar = context.NewContainer(Name, ContainerName);
         sidecar["env"] = new JsonArray(
-            Env("UP_FILE", MountPath + "/up.txt"),
-            Env("UP_PORT", portText),
-            Env("UP_INITIAL", initial));
+            Env(AppUpContract.UpFileVariable, AppUpContract.UpFilePath),
+            Env(AppUpContract.PortVariable, portText),
+            Env(AppUpContract.InitialVariable, initial));
         sidecar["ports"] = new JsonArray(new JsonObject { ["containerPort"] = port, ["protocol"] = "TCP" });
         sidecar["volumeMounts"] = new JsonArray(new JsonObject { ["name"] = VolumeName, ["mountPath"] = MountPath });
         pod.AddSidecar(sidecar, context.Mode);
@@ -73,7 +73,7 @@ public sealed class AppUpPlan : ISidecarPlan
         {
             pod.SetField(target, "readinessProbe", new JsonObject
             {
-                ["httpGet"] = new JsonObject { ["path"] = "/health", ["port"] = port },
+                ["httpGet"] = new JsonObject { ["path"] = AppUpContract.HealthPath, ["port"] = port },
                 ["periodSeconds"] = 2,
                 ["timeoutSeconds"] = 1,
                 ["successThreshold"] = 1,
@@ -89,7 +89,7 @@ public sealed class AppUpPlan : ISidecarPlan
         {
             pod.SetField(target, "lifecycle.preStop", new JsonObject
             {
-                ["httpGet"] = new JsonObject { ["path"] = "/down", ["port"] = port },
+                ["httpGet"] = new JsonObject { ["path"] = AppUpContract.DownPath, ["port"] = port },
             });
         }
 

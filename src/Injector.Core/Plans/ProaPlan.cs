@@ -12,13 +12,11 @@ namespace Injector.Core.Plans;
 /// </summary>
 public sealed class ProaPlan : ISidecarPlan
 {
-    public const string InitContainerName = "proa-init";
-    public const string VolumeName = "sidecars-proa";
-    public const string MountPath = "/sidecars/proa";
-    public const string BinaryPath = MountPath + "/proa";
-
-    /// <summary>Where the proa image keeps its binary (see src/Proa/Dockerfile).</summary>
-    public const string ImageBinaryPath = "/usr/local/bin/proa";
+    public const string InitContainerName = ProaContract.InitContainerName;
+    public const string VolumeName = ProaContract.VolumeName;
+    public const string MountPath = ProaContract.MountPath;
+    public const string BinaryPath = ProaContract.BinaryPath;
+    public const string ImageBinaryPath = ProaContract.ImageBinaryPath;
 
     public string Name => SidecarNames.Proa;
 
@@ -78,24 +76,24 @@ public sealed class ProaPlan : ISidecarPlan
         });
 
         var init = context.NewContainer(Name, InitContainerName);
-        init["command"] = new JsonArray(ImageBinaryPath, "--copy-to", MountPath);
+        init["command"] = new JsonArray(ImageBinaryPath, ProaContract.CopyToOption, MountPath);
         init["volumeMounts"] = new JsonArray(new JsonObject { ["name"] = VolumeName, ["mountPath"] = MountPath });
         pod.AddInitContainer(init);
 
         var args = new JsonArray();
         foreach (var url in gets)
         {
-            args.Add((JsonNode)"--shutdown-http-get");
+            args.Add((JsonNode)ProaContract.ShutdownHttpGetOption);
             args.Add((JsonNode)url);
         }
 
         foreach (var url in posts)
         {
-            args.Add((JsonNode)"--shutdown-http-post");
+            args.Add((JsonNode)ProaContract.ShutdownHttpPostOption);
             args.Add((JsonNode)url);
         }
 
-        args.Add((JsonNode)"--");
+        args.Add((JsonNode)ProaContract.CommandSeparator);
         foreach (var part in originalCommand)
         {
             args.Add(part?.DeepClone());
@@ -111,9 +109,9 @@ public sealed class ProaPlan : ISidecarPlan
 
         pod.SetField(target, "command", new JsonArray(BinaryPath));
         pod.SetField(target, "args", args);
-        pod.AddEnv(target, ServiceAccountToken.FieldRefEnv("POD_NAME", "metadata.name"));
-        pod.AddEnv(target, ServiceAccountToken.FieldRefEnv("POD_NAMESPACE", "metadata.namespace"));
-        pod.AddEnv(target, AppUpPlan.Env("PROA_CONTAINER_NAME", targetName));
+        pod.AddEnv(target, ServiceAccountToken.FieldRefEnv(ProaContract.PodNameVariable, "metadata.name"));
+        pod.AddEnv(target, ServiceAccountToken.FieldRefEnv(ProaContract.PodNamespaceVariable, "metadata.namespace"));
+        pod.AddEnv(target, AppUpPlan.Env(ProaContract.ContainerNameVariable, targetName));
         pod.AddVolumeMount(target, new JsonObject { ["name"] = VolumeName, ["mountPath"] = MountPath, ["readOnly"] = true });
         if (ServiceAccountToken.AutomountDisabled(pod))
         {

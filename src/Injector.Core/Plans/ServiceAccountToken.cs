@@ -9,8 +9,8 @@ namespace Injector.Core.Plans;
 /// </summary>
 internal static class ServiceAccountToken
 {
-    public const string VolumeName = "sidecars-token";
-    public const string MountPath = "/var/run/secrets/kubernetes.io/serviceaccount";
+    public const string VolumeName = ServiceAccountContract.TokenVolumeName;
+    public const string MountPath = ServiceAccountContract.MountPath;
 
     public static bool AutomountDisabled(PodEditor pod) =>
         pod.Spec["automountServiceAccountToken"] is JsonValue v && v.TryGetValue<bool>(out var b) && !b;

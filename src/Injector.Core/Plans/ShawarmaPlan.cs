@@ -10,9 +10,9 @@ namespace Injector.Core.Plans;
 /// </summary>
 public sealed class ShawarmaPlan : ISidecarPlan
 {
-    public const string ContainerName = "shawarma";
-    public const int DefaultListenPort = 8099;
-    public const string DefaultUrl = "http://localhost/applicationstate";
+    public const string ContainerName = ShawarmaContract.ContainerName;
+    public const int DefaultListenPort = ShawarmaContract.DefaultListenPort;
+    public const string DefaultUrl = ShawarmaContract.DefaultUrl;
 
     private static readonly string[] LogLevels = ["panic", "fatal", "error", "warn", "info", "debug", "trace"];
 
@@ -45,7 +45,7 @@ public sealed class ShawarmaPlan : ISidecarPlan
             return portError;
         }
 
-        var logLevel = (a.GetFirst(AnnotationKeys.ShawarmaLogLevel, AnnotationKeys.LegacyShawarmaLogLevel) ?? "warn").ToLowerInvariant();
+        var logLevel = (a.GetFirst(AnnotationKeys.ShawarmaLogLevel, AnnotationKeys.LegacyShawarmaLogLevel) ?? ShawarmaContract.DefaultLogLevel).ToLowerInvariant();
         if (!LogLevels.Contains(logLevel))
         {
             return $"annotation {AnnotationKeys.ShawarmaLogLevel}: '{logLevel}' is not valid; use one of {string.Join(", ", LogLevels)}";
@@ -72,20 +72,20 @@ public sealed class ShawarmaPlan : ISidecarPlan
         var env = new JsonArray();
         if (!string.IsNullOrEmpty(service))
         {
-            env.Add((JsonNode)AppUpPlan.Env("SHAWARMA_SERVICE", service));
+            env.Add((JsonNode)AppUpPlan.Env(ShawarmaContract.ServiceVariable, service));
         }
 
         if (!string.IsNullOrEmpty(labels))
         {
-            env.Add((JsonNode)AppUpPlan.Env("SHAWARMA_SERVICE_LABELS", labels));
+            env.Add((JsonNode)AppUpPlan.Env(ShawarmaContract.ServiceLabelsVariable, labels));
         }
 
-        env.Add((JsonNode)AppUpPlan.Env("SHAWARMA_URL", url));
-        env.Add((JsonNode)AppUpPlan.Env("SHAWARMA_LISTEN_PORT", port.ToString(CultureInfo.InvariantCulture)));
-        env.Add((JsonNode)AppUpPlan.Env("SHAWARMA_DISABLE_STATE_NOTIFIER", disableNotifier ? "true" : "false"));
-        env.Add((JsonNode)AppUpPlan.Env("LOG_LEVEL", logLevel));
-        env.Add((JsonNode)ServiceAccountToken.FieldRefEnv("MY_POD_NAME", "metadata.name"));
-        env.Add((JsonNode)ServiceAccountToken.FieldRefEnv("MY_POD_NAMESPACE", "metadata.namespace"));
+        env.Add((JsonNode)AppUpPlan.Env(ShawarmaContract.UrlVariable, url));
+        env.Add((JsonNode)AppUpPlan.Env(ShawarmaContract.ListenPortVariable, port.ToString(CultureInfo.InvariantCulture)));
+        env.Add((JsonNode)AppUpPlan.Env(ShawarmaContract.DisableNotifierVariable, disableNotifier ? "true" : "false"));
+        env.Add((JsonNode)AppUpPlan.Env(ShawarmaContract.LogLevelVariable, logLevel));
+        env.Add((JsonNode)ServiceAccountToken.FieldRefEnv(ShawarmaContract.PodNameVariable, "metadata.name"));
+        env.Add((JsonNode)ServiceAccountToken.FieldRefEnv(ShawarmaContract.PodNamespaceVariable, "metadata.namespace"));
         sidecar["env"] = env;
         ServiceAccountToken.MountIfNeeded(context.Pod, sidecar, recordOnTarget: false);
         context.Pod.AddSidecar(sidecar, context.Mode);

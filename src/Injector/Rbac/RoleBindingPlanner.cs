@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Injector.Core.Engine;
+using Sidecars.Contract;
 using k8s.Models;
 
 namespace Injector.Rbac;

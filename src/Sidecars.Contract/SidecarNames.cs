@@ -1,6 +1,6 @@
-namespace Injector.Core.Engine;
+namespace Sidecars.Contract;
 
-/// <summary>The sidecars this injector knows, in the order they are injected.</summary>
+/// <summary>The sidecars the injector knows, in the order they are injected.</summary>
 public static class SidecarNames
 {
     public const string AppUp = "appup";

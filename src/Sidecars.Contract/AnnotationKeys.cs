@@ -1,17 +1,25 @@
-namespace Injector.Core.Engine;
+namespace Sidecars.Contract;
 
-/// <summary>The annotation and label contract (DESIGN.md section 3).</summary>
+/// <summary>The annotation and label keys users and the injector write on pods and namespaces.</summary>
 public static class AnnotationKeys
 {
+    /// <summary>Comma-separated sidecars to inject: any of <c>appup</c>, <c>shawarma</c>, <c>proa</c>.</summary>
     public const string Inject = "sidecars.dev/inject";
+
+    /// <summary><c>native</c> (sidecars as initContainers with restartPolicy: Always) or <c>classic</c>.</summary>
     public const string Mode = "sidecars.dev/mode";
+
+    /// <summary>Written by the injector: what it added and under which config (see <c>docs/</c>).</summary>
     public const string Status = "sidecars.dev/status";
 
     /// <summary>Label on injected pods so controllers (the RBAC loop, rollout) can select them server-side.</summary>
     public const string InjectedLabel = "sidecars.dev/injected";
 
-    /// <summary>Namespace label value <c>disabled</c> opts a whole namespace out.</summary>
+    /// <summary>Namespace label; the value <c>disabled</c> opts a whole namespace out.</summary>
     public const string NamespaceInjection = "sidecars.dev/injection";
+
+    /// <summary>The prefix shared by the per-sidecar keys: <c>&lt;sidecar&gt;.sidecars.dev/&lt;key&gt;</c>.</summary>
+    public const string SidecarKeySuffix = ".sidecars.dev/";
 
     public const string AppUpContainer = "appup.sidecars.dev/container";
     public const string AppUpPort = "appup.sidecars.dev/port";
@@ -37,5 +45,5 @@ public static class AnnotationKeys
     public const string ProaCommand = "proa.sidecars.dev/command";
 
     /// <summary><c>&lt;sidecar&gt;.sidecars.dev/image</c>, honoured only when the config allows image overrides.</summary>
-    public static string ImageOverride(string sidecar) => sidecar + ".sidecars.dev/image";
+    public static string ImageOverride(string sidecar) => sidecar + SidecarKeySuffix + "image";
 }
