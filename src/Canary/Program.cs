@@ -1,0 +1,6 @@
+namespace Canary;
+
+internal static class Program
+{
+    public static int Main() => 0;
+}
