@@ -67,7 +67,7 @@ public sealed class DesiredObjects
     public static bool IsSidecarAnnotation(string key) =>
         key != AnnotationKeys.Status &&
         (key.StartsWith("sidecars.dev/", StringComparison.Ordinal) ||
-         key.Contains(AnnotationKeys.SidecarKeySuffix, StringComparison.Ordinal) ||
+         SidecarNames.All.Any(s => key.StartsWith(s + AnnotationKeys.SidecarKeySuffix, StringComparison.Ordinal)) ||
          key.StartsWith("shawarma.centeredge.io/", StringComparison.Ordinal));
 
     public static DesiredObjects For(CanaryApp app, EffectiveSpec spec)

@@ -224,6 +224,7 @@ public static class Reconciler
                 // Time spent suspended is not a lack of progress, and the next check waits a full interval.
                 _status.LastProgressTime = _now;
                 _status.LastStepTime = Weight > 0 ? _now : null;
+                SetCondition(ConditionTypes.Progressing, "True", "Resumed", $"resumed at canary weight {Weight}");
             }
 
             if (spec.SkipAnalysis)
