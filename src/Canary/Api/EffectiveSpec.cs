@@ -171,6 +171,11 @@ public sealed record EffectiveSpec
             max = DefaultMaxWeight;
         }
 
+        if (step > max)
+        {
+            errors.Add($"spec.stepWeight ({step}) must not be greater than spec.maxWeight ({max})");
+        }
+
         var steps = new List<int>();
         for (var w = step; w < max; w += step)
         {
