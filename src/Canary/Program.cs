@@ -9,13 +9,33 @@ namespace Canary;
 
 internal static class Program
 {
-    public static Task<int> Main(string[] args) =>
-        CommandLine.Build(RunAsync, Environment.GetEnvironmentVariable).Parse(args).InvokeAsync();
+    public static async Task<int> Main(string[] args)
+    {
+        var parse = CommandLine.Build(RunAsync, Environment.GetEnvironmentVariable).Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await Console.Error.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
+            }
+
+            await Console.Error.WriteLineAsync("Run canary-controller --help for the options.").ConfigureAwait(false);
+            return 2;
+        }
+
+        return await parse.InvokeAsync().ConfigureAwait(false);
+    }
 
     private static async Task<int> RunAsync(ControllerOptions options, CancellationToken cancellationToken)
     {
         using var loggers = LoggerFactory.Create(b => ControllerLogging.Configure(b, options.LogFormat, options.LogLevel));
         var logger = loggers.CreateLogger("canary-controller");
+        if (!(options.LeaseDuration > options.RenewDeadline && options.RenewDeadline > options.RetryPeriod))
+        {
+            await Console.Error.WriteLineAsync("error: --lease-duration must be greater than --renew-deadline, which must be greater than --retry-period.").ConfigureAwait(false);
+            return 2;
+        }
+
         if (!IPAddress.TryParse(options.BindAddress, out var address))
         {
             await Console.Error.WriteLineAsync($"error: --bind-address \"{options.BindAddress}\" is not an IP address.").ConfigureAwait(false);

@@ -41,16 +41,6 @@ public static class CommandLine
         };
         port.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 65535) { r.AddError("--health-port must be between 1 and 65535."); } });
         workers.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 64) { r.AddError("--workers must be between 1 and 64."); } });
-        root.Validators.Add(r =>
-        {
-            var lease = r.GetValue(leaseDuration);
-            var renew = r.GetValue(renewDeadline);
-            var retry = r.GetValue(retryPeriod);
-            if (!(lease > renew && renew > retry))
-            {
-                r.AddError("--lease-duration must be greater than --renew-deadline, which must be greater than --retry-period.");
-            }
-        });
         root.SetAction((parse, ct) => run(new ControllerOptions
         {
             Kubeconfig = parse.GetValue(kubeconfig),
@@ -81,7 +71,12 @@ public static class CommandLine
         DefaultValueFactory = _ => fallback,
         CustomParser = r =>
         {
-            var text = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
+            if (r.Tokens.Count == 0)
+            {
+                return fallback;
+            }
+
+            var text = r.Tokens[0].Value;
             if (TryParseDuration(text, out var value))
             {
                 return value;
