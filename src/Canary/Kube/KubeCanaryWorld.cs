@@ -76,10 +76,13 @@ public sealed class KubeCanaryWorld(IKubernetes client, ITrafficProvider traffic
                     annotations[key] = null;
                 }
 
-                var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = annotations } };
-                await client.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
+                // Conditional on what was read, so a gate is never consumed from a CanaryApp that changed meanwhile;
+                // the new resourceVersion is carried on, so our own status write that follows does not conflict.
+                var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = annotations, ["resourceVersion"] = app.Metadata.ResourceVersion } };
+                var patched = await client.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
                     CanaryApp.Group, CanaryApp.Version, app.Metadata.NamespaceProperty, CanaryApp.Plural, app.Metadata.Name,
                     fieldManager: CanaryAnnotations.Manager, cancellationToken: cancellationToken).ConfigureAwait(false);
+                app.Metadata.ResourceVersion = KubernetesJson.Deserialize<CanaryApp>(KubernetesJson.Serialize(patched)).Metadata.ResourceVersion;
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(action), action, "unknown action");
