@@ -66,6 +66,21 @@ public sealed class UntrustedStatusTests
     }
 
     [Fact]
+    public void A_status_recording_a_user_containers_image_does_not_make_it_ours()
+    {
+        var status = """{"version":2,"initContainers":["appup"],"sidecars":["appup"],"injected":{"appup":{"image":"example.com/mine/appup:2","hash":"x"}}}""";
+        var pod = Pod(
+            $$"""{"sidecars.dev/inject":"shawarma","shawarma.sidecars.dev/service":"web","sidecars.dev/status":{{StatusJson(status)}}}""",
+            extraSpec: ""","initContainers":[{"name":"appup","image":"example.com/mine/appup:2","restartPolicy":"Always","env":[{"name":"MODE","value":"x"}]}]""");
+
+        var result = Pass(pod, out var outcome);
+
+        Assert.Equal(["appup", "shawarma"], Names(result, "initContainers"));
+        Assert.Equal("example.com/mine/appup:2", Container(result, "appup")["image"]!.GetValue<string>());
+        Assert.Contains(outcome.Warnings, w => w.Contains("'appup'", StringComparison.Ordinal) && w.Contains("left alone", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Copied_pod_keeps_the_users_later_edits_to_args()
     {
         var injected = Pass(Pod("""{"sidecars.dev/inject":"proa"}""", """[{"name":"app","image":"x","command":["/app/server"],"args":["-v"]}]"""));

@@ -9,9 +9,10 @@ namespace Injector.Core.Engine;
 /// but anyone who creates a pod can write it, so an entry is trusted only when
 /// <list type="bullet">
 /// <item>it names something a plan adds (a status naming <c>istio-proxy</c> is ignored, with a warning);</item>
-/// <item>a container still looks like the injector's: it runs the configured image, an allowed override, the image
-/// the status recorded for that sidecar, or another tag of the configured repository; a volume has the source the
-/// plan uses;</item>
+/// <item>a container still looks like the injector's: it runs the configured image, another tag or digest of the
+/// configured repository, or the pod's allowed image override; or it runs the image the status recorded for that
+/// sidecar (a config that moved registries) and has the sidecar's shape (its env or command), so a forged status
+/// cannot claim a user's container by recording its image; a volume still is exactly what the plan adds;</item>
 /// <item>a field of a user container still holds what was written (leaf by leaf: the API server's defaulting may
 /// add leaves), proa's wrap still has its shape, an env var still has the value the plan writes, a mount still
 /// points at the plan's path.</item>
@@ -99,13 +100,13 @@ internal sealed class PreviousInjection
             }
             else if (pod.TryGetVolume(name, out var volume) && !previous.Volumes.ContainsKey(name))
             {
-                if (volume[reserved.Source] is not null)
+                if (reserved.Matches(volume))
                 {
                     previous.Volumes[name] = new OwnedVolume(volume);
                 }
                 else
                 {
-                    ignored.Add($"volume '{name}' is listed in {AnnotationKeys.Status} but is not the injector's ({reserved.Source} expected); it was left alone");
+                    ignored.Add($"volume '{name}' is listed in {AnnotationKeys.Status} but is not the one the injector adds; it was left alone");
                 }
             }
         }
@@ -115,7 +116,7 @@ internal sealed class PreviousInjection
             work.Step();
             if (pod.FindAppContainer(name) is { } container && !previous.Owns(container))
             {
-                var target = ReadTarget(name, container, record, volumes, targetEnv, targetFields, ignored, work);
+                var target = ReadTarget(pod, name, container, record, volumes, targetEnv, targetFields, ignored, work);
                 if (!target.IsEmpty)
                 {
                     previous.Targets[container] = target;
@@ -146,7 +147,8 @@ internal sealed class PreviousInjection
             }
 
             var image = JsonValues.Text(container["image"]) ?? string.Empty;
-            if (LooksLikeOurImage(image, plan.Name, config, annotations))
+            if (LooksLikeOurImage(image, plan.Name, config, annotations) ||
+                (image.Length > 0 && image == RecordFor(plan.Name)?.Image && plan.Footprint.Recognises(container)))
             {
                 Containers[name] = new OwnedContainer(container, list, plan.Name);
             }
@@ -157,10 +159,11 @@ internal sealed class PreviousInjection
         }
     }
 
-    private bool LooksLikeOurImage(string image, string sidecar, InjectorConfig config, PodAnnotations annotations)
+    private static bool LooksLikeOurImage(string image, string sidecar, InjectorConfig config, PodAnnotations annotations)
     {
+        // Not the image the status recorded: a forged status could then claim any container of that name.
         var configured = config.Sidecars[sidecar].Image;
-        if (image == configured || image == RecordFor(sidecar)?.Image || Repository(image) == Repository(configured))
+        if (image == configured || Repository(image) == Repository(configured))
         {
             return true;
         }
@@ -182,7 +185,7 @@ internal sealed class PreviousInjection
     }
 
     private static OwnedTarget ReadTarget(
-        string name, JsonObject container, TargetRecord record, Dictionary<string, ReservedVolume> volumes,
+        PodEditor pod, string name, JsonObject container, TargetRecord record, Dictionary<string, ReservedVolume> volumes,
         Dictionary<string, Func<string, JsonObject>> targetEnv, Dictionary<string, Func<JsonNode, bool>> targetFields,
         CappedWarnings ignored, WorkMeter work)
     {
@@ -201,8 +204,10 @@ internal sealed class PreviousInjection
                 continue;
             }
 
+            // Ours only if it still looks like what the plan writes and, when the status says what was written,
+            // still holds it: a status cannot claim (and so restore over) a value the plan would never write.
             var current = PodEditor.GetField(container, path);
-            var ours = current is not null && (record.Wrote.TryGetValue(path, out var wrote) ? JsonValues.Contains(current, wrote) : recognise(current));
+            var ours = current is not null && recognise(current) && (!record.Wrote.TryGetValue(path, out var wrote) || JsonValues.Contains(current, wrote));
             if (ours)
             {
                 target.Fields[path] = new OwnedField(original?.DeepClone());
@@ -254,7 +259,8 @@ internal sealed class PreviousInjection
             {
                 ignored.Add($"{AnnotationKeys.Status} lists volume mount {AnnotationValues.Quote(mountName)} of container '{name}', which the injector never adds; it was left alone");
             }
-            else if (mounts!.TryGetValue(mountName, out var mount) && JsonValues.Text(mount["mountPath"]) == reserved.MountPath)
+            else if (mounts!.TryGetValue(mountName, out var mount) && JsonValues.Text(mount["mountPath"]) == reserved.MountPath &&
+                     (!pod.TryGetVolume(mountName, out var volume) || reserved.Matches(volume)))
             {
                 target.Mounts[mountName] = false;
             }

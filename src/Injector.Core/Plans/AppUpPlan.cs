@@ -16,20 +16,26 @@ public sealed class AppUpPlan : ISidecarPlan
     public const string MountPath = AppUpContract.MountPath;
 
     private const string ReadinessProbe = "readinessProbe";
+
+    private static readonly ReservedVolume Volume = new(VolumeName, MountPath, new JsonObject
+    {
+        ["emptyDir"] = new JsonObject { ["medium"] = "Memory", ["sizeLimit"] = "1Mi" },
+    });
     private const string PreStop = "lifecycle.preStop";
 
     public string Name => SidecarNames.AppUp;
 
     public SidecarFootprint Footprint { get; } = new(
         [ContainerName],
-        [new ReservedVolume(VolumeName, "emptyDir", MountPath)],
+        [Volume],
         [AppUpContract.UpFileVariable, AppUpContract.PortVariable, AppUpContract.InitialVariable],
         new Dictionary<string, Func<string, JsonObject>>(),
         new Dictionary<string, Func<JsonNode, bool>>
         {
             [ReadinessProbe] = node => JsonValues.Text(node["httpGet"]?["path"]) == AppUpContract.HealthPath,
             [PreStop] = node => JsonValues.Text(node["httpGet"]?["path"]) == AppUpContract.DownPath,
-        });
+        },
+        container => SidecarFootprint.HasEnv(container, AppUpContract.UpFileVariable, AppUpContract.PortVariable));
 
     public string? Apply(InjectionContext context)
     {
@@ -62,11 +68,7 @@ public sealed class AppUpPlan : ISidecarPlan
         }
 
         var pod = context.Pod;
-        pod.AddVolume(new JsonObject
-        {
-            ["name"] = VolumeName,
-            ["emptyDir"] = new JsonObject { ["medium"] = "Memory", ["sizeLimit"] = "1Mi" },
-        });
+        pod.AddVolume(Volume.Create());
 
         var portText = port.ToString(CultureInfo.InvariantCulture);
         var sidecar = context.NewContainer(Name, ContainerName);

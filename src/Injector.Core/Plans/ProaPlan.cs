@@ -19,13 +19,18 @@ public sealed class ProaPlan : ISidecarPlan
     public const string BinaryPath = ProaContract.BinaryPath;
     public const string ImageBinaryPath = ProaContract.ImageBinaryPath;
 
+    private static readonly ReservedVolume Volume = new(VolumeName, MountPath, new JsonObject
+    {
+        ["emptyDir"] = new JsonObject { ["sizeLimit"] = "64Mi" },
+    });
+
     private static readonly string[] TargetEnvOrder = [ProaContract.PodNameVariable, ProaContract.PodNamespaceVariable, ProaContract.ContainerNameVariable];
 
     public string Name => SidecarNames.Proa;
 
     public SidecarFootprint Footprint { get; } = new(
         [InitContainerName],
-        [new ReservedVolume(VolumeName, "emptyDir", MountPath), ServiceAccountToken.Reserved],
+        [Volume, ServiceAccountToken.Reserved],
         [],
         new Dictionary<string, Func<string, JsonObject>>
         {
@@ -33,7 +38,9 @@ public sealed class ProaPlan : ISidecarPlan
             [ProaContract.PodNamespaceVariable] = _ => ServiceAccountToken.FieldRefEnv(ProaContract.PodNamespaceVariable, "metadata.namespace"),
             [ProaContract.ContainerNameVariable] = target => AppUpPlan.Env(ProaContract.ContainerNameVariable, target),
         },
-        new Dictionary<string, Func<JsonNode, bool>>());
+        new Dictionary<string, Func<JsonNode, bool>>(),
+        container => container["command"] is JsonArray { Count: > 1 } command &&
+                     JsonValues.Text(command[0]) == ImageBinaryPath && command.Any(part => JsonValues.Text(part) == ProaContract.CopyToOption));
 
     public string? Apply(InjectionContext context)
     {
@@ -84,11 +91,7 @@ public sealed class ProaPlan : ISidecarPlan
             return conflict;
         }
 
-        pod.AddVolume(new JsonObject
-        {
-            ["name"] = VolumeName,
-            ["emptyDir"] = new JsonObject { ["sizeLimit"] = "64Mi" },
-        });
+        pod.AddVolume(Volume.Create());
 
         var init = context.NewContainer(Name, InitContainerName);
         init["command"] = new JsonArray(ImageBinaryPath, ProaContract.CopyToOption, MountPath);

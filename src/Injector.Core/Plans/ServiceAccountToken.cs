@@ -12,59 +12,8 @@ internal static class ServiceAccountToken
     public const string VolumeName = ServiceAccountContract.TokenVolumeName;
     public const string MountPath = ServiceAccountContract.MountPath;
 
-    public static ReservedVolume Reserved { get; } = new(VolumeName, "projected", MountPath);
-
-    public static bool AutomountDisabled(PodEditor pod) => JsonValues.Bool(pod.Spec["automountServiceAccountToken"]) == false;
-
-    /// <summary>
-    /// Mounts the projected token into <paramref name="container"/> when automount is off: a user container through
-    /// the editor (recorded), or a sidecar being built directly. A container that already mounts something at the
-    /// token path keeps it. Returns why the token cannot be mounted, or null.
-    /// </summary>
-    public static string? MountIfNeeded(InjectionContext context, JsonObject container, bool userContainer)
+    public static ReservedVolume Reserved { get; } = new(VolumeName, MountPath, new JsonObject
     {
-        var pod = context.Pod;
-        if (!AutomountDisabled(pod))
-        {
-            return null;
-        }
-
-        if (!pod.AddsVolume(VolumeName))
-        {
-            if (pod.VolumeNameInUse(VolumeName))
-            {
-                return $"the pod already has a volume named '{VolumeName}' that the injector did not add; rename it";
-            }
-
-            pod.AddVolume(Volume());
-        }
-
-        var mount = new JsonObject { ["name"] = VolumeName, ["mountPath"] = MountPath, ["readOnly"] = true };
-        if (!userContainer)
-        {
-            var mounts = container["volumeMounts"] as JsonArray ?? [];
-            mounts.Add((JsonNode)mount);
-            container["volumeMounts"] = mounts;
-            return null;
-        }
-
-        if (PodEditor.Items(container, "volumeMounts").Any(m => JsonValues.Text(m["mountPath"]) == MountPath && PodEditor.NameOf(m) != VolumeName))
-        {
-            return null; // the container has a token at the path already
-        }
-
-        return pod.AddVolumeMount(container, mount);
-    }
-
-    public static JsonObject FieldRefEnv(string name, string fieldPath) => new()
-    {
-        ["name"] = name,
-        ["valueFrom"] = new JsonObject { ["fieldRef"] = new JsonObject { ["apiVersion"] = "v1", ["fieldPath"] = fieldPath } },
-    };
-
-    private static JsonObject Volume() => new()
-    {
-        ["name"] = VolumeName,
         ["projected"] = new JsonObject
         {
             ["defaultMode"] = 420,
@@ -90,5 +39,53 @@ internal static class ServiceAccountToken
                     },
                 }),
         },
+    });
+
+    public static bool AutomountDisabled(PodEditor pod) => JsonValues.Bool(pod.Spec["automountServiceAccountToken"]) == false;
+
+    /// <summary>
+    /// Mounts the projected token into <paramref name="container"/> when automount is off: a user container through
+    /// the editor (recorded), or a sidecar being built directly. A container that already mounts something at the
+    /// token path keeps it. Returns why the token cannot be mounted, or null.
+    /// </summary>
+    public static string? MountIfNeeded(InjectionContext context, JsonObject container, bool userContainer)
+    {
+        var pod = context.Pod;
+        if (!AutomountDisabled(pod))
+        {
+            return null;
+        }
+
+        if (!pod.AddsVolume(VolumeName))
+        {
+            if (pod.VolumeNameInUse(VolumeName))
+            {
+                return $"the pod already has a volume named '{VolumeName}' that the injector did not add; rename it";
+            }
+
+            pod.AddVolume(Reserved.Create());
+        }
+
+        var mount = new JsonObject { ["name"] = VolumeName, ["mountPath"] = MountPath, ["readOnly"] = true };
+        if (!userContainer)
+        {
+            var mounts = container["volumeMounts"] as JsonArray ?? [];
+            mounts.Add((JsonNode)mount);
+            container["volumeMounts"] = mounts;
+            return null;
+        }
+
+        if (PodEditor.Items(container, "volumeMounts").Any(m => JsonValues.Text(m["mountPath"]) == MountPath && PodEditor.NameOf(m) != VolumeName))
+        {
+            return null; // the container has a token at the path already
+        }
+
+        return pod.AddVolumeMount(container, mount);
+    }
+
+    public static JsonObject FieldRefEnv(string name, string fieldPath) => new()
+    {
+        ["name"] = name,
+        ["valueFrom"] = new JsonObject { ["fieldRef"] = new JsonObject { ["apiVersion"] = "v1", ["fieldPath"] = fieldPath } },
     };
 }

@@ -28,7 +28,8 @@ public sealed class ShawarmaPlan : ISidecarPlan
             ShawarmaContract.DisableNotifierVariable, ShawarmaContract.LogLevelVariable, ShawarmaContract.PodNameVariable, ShawarmaContract.PodNamespaceVariable,
         ],
         new Dictionary<string, Func<string, JsonObject>>(),
-        new Dictionary<string, Func<JsonNode, bool>>());
+        new Dictionary<string, Func<JsonNode, bool>>(),
+        container => SidecarFootprint.HasEnv(container, ShawarmaContract.UrlVariable, ShawarmaContract.ListenPortVariable));
 
     public string? Apply(InjectionContext context)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Injector.Core.Configuration;
 using Injector.Core.Tests.Support;
 using Sidecars.Contract;
 
@@ -80,6 +81,23 @@ public sealed class AdmissionChainTests
         Assert.Equal("500m", appup["resources"]!["limits"]!["cpu"]!.GetValue<string>());
         Assert.Equal("5m", appup["resources"]!["requests"]!["cpu"]!.GetValue<string>());
         Assert.Equal("32Mi", appup["resources"]!["limits"]!["memory"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void A_config_rollout_between_the_rounds_converges_to_the_new_images()
+    {
+        // Round 0 is answered by a replica with the old config, round 1 by one that moved the images elsewhere.
+        var moved = InjectorConfig.Parse("sidecars:\n  appup:\n    image: registry.corp.example/mirror/appup:0.2.0\n  shawarma:\n    image: registry.corp.example/mirror/shawarma:0.2.0\n");
+        IReadOnlyList<IMutatingWebhook> webhooks = [new InjectorWebhook([InjectorConfig.Default, moved]), new VaultLikeWebhook()];
+        var chain = new AdmissionChain(AdmissionChain.StandardPlugins(), webhooks);
+
+        var run = chain.Admit(AllSidecarsPod());
+
+        ChainExpectations.AssertSettled(chain, webhooks, run);
+        var inits = PodDefaults.Items(run.Pod!["spec"]!.AsObject(), "initContainers").ToDictionary(c => PodDefaults.Text(c["name"])!);
+        Assert.Equal("registry.corp.example/mirror/appup:0.2.0", PodDefaults.Text(inits["appup"]["image"]));
+        Assert.Equal("registry.corp.example/mirror/shawarma:0.2.0", PodDefaults.Text(inits["shawarma"]["image"]));
+        Assert.Equal(["appup", "shawarma", "proa-init"], ChainExpectations.SidecarContainers(run.Pod!));
     }
 
     public static TheoryData<string, string> GoldenOrders()

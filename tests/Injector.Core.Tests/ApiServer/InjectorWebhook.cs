@@ -18,11 +18,18 @@ public sealed class InjectorWebhook : IMutatingWebhook
         ["sidecars.dev/inject", "shawarma.centeredge.io/service-name", "shawarma.centeredge.io/service-labels", "sidecars.dev/status"];
 
     private readonly AdmissionReviewHandler _handler = new(new InjectionEngine());
-    private readonly InjectorConfig _config;
+    private readonly IReadOnlyList<InjectorConfig> _configs;
+    private int _calls;
 
     public InjectorWebhook(InjectorConfig? config = null, ReinvocationPolicy policy = ReinvocationPolicy.IfNeeded)
+        : this([config ?? InjectorConfig.Default], policy)
     {
-        _config = config ?? InjectorConfig.Default;
+    }
+
+    /// <summary>Answers the n-th call with the n-th config (the last one after that): replicas mid-rollout.</summary>
+    public InjectorWebhook(IReadOnlyList<InjectorConfig> configs, ReinvocationPolicy policy = ReinvocationPolicy.IfNeeded)
+    {
+        _configs = configs;
         Policy = policy;
     }
 
@@ -36,7 +43,8 @@ public sealed class InjectorWebhook : IMutatingWebhook
 
     public WebhookResponse Answer(JsonObject review)
     {
-        var outcome = _handler.Handle(Encoding.UTF8.GetBytes(review.ToJsonString()), _config);
+        var config = _configs[Math.Min(_calls++, _configs.Count - 1)];
+        var outcome = _handler.Handle(Encoding.UTF8.GetBytes(review.ToJsonString()), config);
         Assert.True(outcome.StatusCode == 200, $"the injector answered a well-formed review with HTTP {outcome.StatusCode}: {Encoding.UTF8.GetString(outcome.Body)}");
         return Parse(JsonNode.Parse(outcome.Body)!.AsObject());
     }
