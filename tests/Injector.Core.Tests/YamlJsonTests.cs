@@ -45,7 +45,7 @@ public sealed class YamlJsonTests
     {
         var node = YamlJson.ParseOne($"v: {scalar}\n")!;
 
-        Assert.Equal(json, node["v"]!.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        Assert.Equal(json, node["v"]?.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) ?? "null");
     }
 
     [Theory]

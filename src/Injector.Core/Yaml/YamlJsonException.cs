@@ -27,6 +27,13 @@ public sealed class YamlJsonException : FormatException
         Column = column;
     }
 
+    public YamlJsonException(long line, long column, string message, Exception inner)
+        : base($"line {line}, column {column}: {message}", inner)
+    {
+        Line = line;
+        Column = column;
+    }
+
     /// <summary>1-based line of the problem, 0 when unknown.</summary>
     public long Line { get; }
 
