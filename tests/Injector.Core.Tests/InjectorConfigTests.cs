@@ -1,4 +1,5 @@
 using Injector.Core.Configuration;
+using Injector.Core.Yaml;
 
 namespace Injector.Core.Tests;
 
@@ -168,5 +169,28 @@ public sealed class InjectorConfigTests
     public void Hostile_config_text_gives_a_config_exception_and_nothing_else(string yaml)
     {
         Assert.Throws<InjectorConfigException>(() => InjectorConfig.Parse(yaml));
+    }
+    [Fact]
+    public void The_config_the_chart_renders_passes_the_validation()
+    {
+        var manifest = Path.Combine(RepositoryRoot(), "manifests", "injector.yaml");
+        var configMap = YamlJson.ParseAll(File.ReadAllText(manifest))
+            .OfType<System.Text.Json.Nodes.JsonObject>()
+            .Single(d => d["kind"]!.GetValue<string>() == "ConfigMap" && d["data"]?["config.yaml"] is not null);
+
+        var config = InjectorConfig.Parse(configMap["data"]!["config.yaml"]!.GetValue<string>());
+
+        Assert.StartsWith("ghcr.io/sidecars-dev/appup:", config.Sidecars["appup"].Image, StringComparison.Ordinal);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Injector.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("Injector.sln not found above " + AppContext.BaseDirectory);
     }
 }

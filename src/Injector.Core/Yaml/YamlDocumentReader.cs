@@ -24,6 +24,7 @@ internal sealed partial class YamlDocumentReader
     private readonly Dictionary<string, Anchor?> _anchors = new(StringComparer.Ordinal);
     private readonly HashSet<JsonNode> _anchored = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, JsonElement> _numbers = new(StringComparer.Ordinal);
+    private Mark _lastMark = Mark.Empty;
     private long _nodes;
     private long _aliasNodes;
     private int _depth;
@@ -58,6 +59,11 @@ internal sealed partial class YamlDocumentReader
         catch (YamlException ex)
         {
             throw reader.Error(reader.TabIndentation(ex) ?? ex.Start, Sentence(ex.Message), ex);
+        }
+        catch (Exception ex) when (ex is not YamlJsonException)
+        {
+            // YamlDotNet throws bare exceptions on some malformed input (an unterminated flow collection).
+            throw reader.Error(reader._lastMark, "the YAML cannot be read after this point (an unterminated flow collection or quoted string?)", ex);
         }
     }
 
@@ -333,6 +339,13 @@ internal sealed partial class YamlDocumentReader
 
     private YamlScalar ResolveScalar(Scalar scalar)
     {
+        if (scalar.Style == ScalarStyle.Plain && (scalar.Value.Contains(": ", StringComparison.Ordinal) || scalar.Value.Contains(":\t", StringComparison.Ordinal) || scalar.Value.EndsWith(':')))
+        {
+            // A plain scalar ends at ": " in YAML (and in kubectl); YamlDotNet reads on when a word starts with '*'
+            // ("a *b: 1"). Refuse rather than misread.
+            throw Error(scalar.Start, $"'{scalar.Value}' cannot be read as a plain scalar (a word starting with '*' before ': '): quote it");
+        }
+
         var value = YamlScalarResolver.Resolve(Tag(scalar), scalar.Value, scalar.Style == ScalarStyle.Plain, out var error);
         if (error is not null)
         {
@@ -390,6 +403,7 @@ internal sealed partial class YamlDocumentReader
 
     private ParsingEvent Next()
     {
+        _lastMark = _parser.Current?.End ?? _lastMark;
         if (!_parser.MoveNext())
         {
             throw Error(_parser.Current?.End ?? Mark.Empty, "unexpected end of the document");

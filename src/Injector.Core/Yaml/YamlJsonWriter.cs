@@ -220,7 +220,8 @@ internal static partial class YamlJsonWriter
             }
         }
 
-        if (s.Contains(": ", StringComparison.Ordinal) || s.Contains(" #", StringComparison.Ordinal))
+        // " *" too: YamlDotNet (our reader) takes a word starting with '*' for an alias and misreads "a *b: 1".
+        if (s.Contains(": ", StringComparison.Ordinal) || s.Contains(" #", StringComparison.Ordinal) || s.Contains(" *", StringComparison.Ordinal))
         {
             return false;
         }
