@@ -16,6 +16,11 @@ internal static partial class ImageReference
     /// <summary>Null when <paramref name="reference"/> is a valid, pinned image reference; otherwise the reason.</summary>
     public static string? Check(string reference)
     {
+        if (reference.Length > 4 * MaxNameLength)
+        {
+            return "is not a valid image reference: it is too long";
+        }
+
         var match = Grammar().Match(reference);
         if (!match.Success)
         {

@@ -214,10 +214,15 @@ internal static partial class YamlJsonWriter
 
         foreach (var c in s)
         {
-            if (c < ' ' || c is '\u007F' or '\u0085' or '\u2028' or '\u2029' or '\uFEFF' || (c >= '\u0080' && c <= '\u009F') || char.IsSurrogate(c) && !IsPairedSurrogateText(s))
+            if (c < ' ' || c is '\u007F' or '\u0085' or '\u2028' or '\u2029' or '\uFEFF' || (c >= '\u0080' && c <= '\u009F'))
             {
                 return false;
             }
+        }
+
+        if (!IsPairedSurrogateText(s))
+        {
+            return false;
         }
 
         // " *" too: YamlDotNet (our reader) takes a word starting with '*' for an alias and misreads "a *b: 1".

@@ -116,9 +116,10 @@ internal static class YamlStreamReader
         var bytes = Encoding.UTF8.GetBytes(text);
         var state = new JsonReaderState(new JsonReaderOptions { AllowMultipleValues = true, MaxDepth = limits.MaxDepth });
         var consumed = 0;
+        var line = 1;
         for (var index = 1; ; index++)
         {
-            var document = ReadJsonValue(bytes, limits, index, ref consumed, ref state);
+            var document = ReadJsonValue(bytes, limits, index, ref consumed, ref line, ref state);
             if (document is null)
             {
                 yield break;
@@ -136,9 +137,10 @@ internal static class YamlStreamReader
         }
     }
 
-    private static YamlStreamDocument? ReadJsonValue(byte[] bytes, YamlLimits limits, int index, ref int consumed, ref JsonReaderState state)
+    /// <summary>The next value from <paramref name="consumed"/>; <paramref name="line"/> is the line there (kept, not recounted).</summary>
+    private static YamlStreamDocument? ReadJsonValue(byte[] bytes, YamlLimits limits, int index, ref int consumed, ref int line, ref JsonReaderState state)
     {
-        var line = 1 + bytes.AsSpan(0, consumed).Count((byte)'\n');
+        var startLine = line;
         try
         {
             var reader = new Utf8JsonReader(bytes.AsSpan(consumed), isFinalBlock: true, state);
@@ -147,7 +149,7 @@ internal static class YamlStreamReader
                 return null;
             }
 
-            line += bytes.AsSpan(consumed, (int)reader.TokenStartIndex).Count((byte)'\n');
+            var valueLine = startLine + bytes.AsSpan(consumed, (int)reader.TokenStartIndex).Count((byte)'\n');
             JsonNode? node;
             using (var document = JsonDocument.ParseValue(ref reader))
             {
@@ -155,25 +157,26 @@ internal static class YamlStreamReader
                 node = ToNode(document.RootElement, limits, ref nodes);
             }
 
+            line = startLine + bytes.AsSpan(consumed, (int)reader.BytesConsumed).Count((byte)'\n');
             consumed += (int)reader.BytesConsumed;
             state = reader.CurrentState;
-            return new YamlStreamDocument(index, line, node, null);
+            return new YamlStreamDocument(index, valueLine, node, null);
         }
         catch (JsonException ex)
         {
-            var errorLine = (int)(ex.LineNumber ?? 0) + 1 + bytes.AsSpan(0, consumed).Count((byte)'\n');
+            var errorLine = (int)(ex.LineNumber ?? 0) + startLine;
             var message = ex.Message;
             var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            return new YamlStreamDocument(index, line, null, new YamlJsonException(errorLine, (ex.BytePositionInLine ?? 0) + 1, "invalid JSON: " + (cut > 0 ? message[..cut] : message).TrimEnd()));
+            return new YamlStreamDocument(index, startLine, null, new YamlJsonException(errorLine, (ex.BytePositionInLine ?? 0) + 1, "invalid JSON: " + (cut > 0 ? message[..cut] : message).TrimEnd()));
         }
         catch (InvalidOperationException ex)
         {
             // A string that is not valid UTF-16 once unescaped (a lone surrogate escape).
-            return new YamlStreamDocument(index, line, null, new YamlJsonException(line, 1, "invalid JSON: " + ex.Message));
+            return new YamlStreamDocument(index, startLine, null, new YamlJsonException(startLine, 1, "invalid JSON: " + ex.Message));
         }
         catch (YamlJsonException ex)
         {
-            return new YamlStreamDocument(index, line, null, ex);
+            return new YamlStreamDocument(index, startLine, null, ex);
         }
     }
 
