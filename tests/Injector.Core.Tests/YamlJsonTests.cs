@@ -279,6 +279,27 @@ public sealed class YamlJsonTests
         Assert.Throws<YamlJsonException>(() => YamlJson.ParseAll("v: \"\\uD800\"\n"));
     }
 
+    [Fact]
+    public void A_plain_key_may_end_with_a_colon_when_another_follows()
+    {
+        Assert.Equal("""{"a:":"b"}""", YamlJson.ParseOne("a:: b\n")!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("a *b: 1\n")]
+    [InlineData("- x\n- a *b: c\n")]
+    [InlineData("x: [a:, b]\n")]
+    [InlineData("x: {a:, b: 1}\n")]
+    [InlineData("x: [?a]\n")]
+    [InlineData("x: [http://host/p?q=1]\n")]
+    public void Plain_scalars_our_parser_would_misread_are_refused_not_misread(string yaml)
+    {
+        // kubectl reads {"a *b": 1}, ["a:", "b"], [{"a": null}] (or fails on "p?q"); YamlDotNet reads otherwise.
+        var ex = Assert.Throws<YamlJsonException>(() => YamlJson.ParseAll(yaml));
+
+        Assert.Contains("quote", ex.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>The classic "billion laughs": each level holds nine aliases of the one before.</summary>
     internal static string AliasBomb(int levels)
     {

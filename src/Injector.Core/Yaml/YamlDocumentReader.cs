@@ -28,6 +28,7 @@ internal sealed partial class YamlDocumentReader
     private long _nodes;
     private long _aliasNodes;
     private int _depth;
+    private int _flowLevel;
 
     private YamlDocumentReader(string text, YamlLimits limits, int lineOffset)
     {
@@ -137,6 +138,8 @@ internal sealed partial class YamlDocumentReader
     private (JsonNode? Node, long Size, int Height, Shape Shape) ReadSequence(SequenceStart start)
     {
         Enter(start);
+        var flow = start.Style == SequenceStyle.Flow;
+        _flowLevel += flow ? 1 : 0;
         var array = new JsonArray();
         long size = 1;
         var height = 0;
@@ -152,6 +155,7 @@ internal sealed partial class YamlDocumentReader
 
         Next();
         _depth--;
+        _flowLevel -= flow ? 1 : 0;
         Register(start.Anchor, array, size, height + 1, Shape.Sequence, null);
         return (array, size, height + 1, Shape.Sequence);
     }
@@ -159,6 +163,8 @@ internal sealed partial class YamlDocumentReader
     private (JsonNode? Node, long Size, int Height, Shape Shape) ReadMapping(MappingStart start)
     {
         Enter(start);
+        var flow = start.Style == MappingStyle.Flow;
+        _flowLevel += flow ? 1 : 0;
         var obj = new JsonObject();
         long size = 1;
         var height = 0;
@@ -185,6 +191,7 @@ internal sealed partial class YamlDocumentReader
 
         Next();
         _depth--;
+        _flowLevel -= flow ? 1 : 0;
         Register(start.Anchor, obj, size, height + 1, Shape.Mapping, null);
         return (obj, size, height + 1, Shape.Mapping);
 
@@ -339,11 +346,16 @@ internal sealed partial class YamlDocumentReader
 
     private YamlScalar ResolveScalar(Scalar scalar)
     {
-        if (scalar.Style == ScalarStyle.Plain && (scalar.Value.Contains(": ", StringComparison.Ordinal) || scalar.Value.Contains(":\t", StringComparison.Ordinal) || scalar.Value.EndsWith(':')))
+        if (scalar.Style == ScalarStyle.Plain && (scalar.Value.Contains(": ", StringComparison.Ordinal) || scalar.Value.Contains(":\t", StringComparison.Ordinal)))
         {
             // A plain scalar ends at ": " in YAML (and in kubectl); YamlDotNet reads on when a word starts with '*'
             // ("a *b: 1"). Refuse rather than misread.
             throw Error(scalar.Start, $"'{scalar.Value}' cannot be read as a plain scalar (a word starting with '*' before ': '): quote it");
+        }
+
+        if (scalar.Style == ScalarStyle.Plain && _flowLevel > 0)
+        {
+            CheckFlowPlainScalar(scalar);
         }
 
         var value = YamlScalarResolver.Resolve(Tag(scalar), scalar.Value, scalar.Style == ScalarStyle.Plain, out var error);
@@ -359,6 +371,25 @@ internal sealed partial class YamlDocumentReader
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// Inside [...] and {...} go-yaml v2 and YamlDotNet disagree on three spellings; each is refused rather than
+    /// read differently from kubectl: '?' in an unquoted word (go-yaml ends the word there, kubectl fails or reads a
+    /// key), and "word:" before ',' (go-yaml keeps the ':' in the word; YamlDotNet reads a key with no value).
+    /// </summary>
+    private void CheckFlowPlainScalar(Scalar scalar)
+    {
+        if (scalar.Value.Contains('?', StringComparison.Ordinal))
+        {
+            throw Error(scalar.Start, $"'{scalar.Value}' inside [...] or {{...}}: kubectl reads '?' there as a key indicator; quote the value");
+        }
+
+        var end = (int)scalar.End.Index;
+        if (scalar.Value.Length > 0 && end + 1 < _text.Length && _text[end] == ':' && _text[end + 1] == ',')
+        {
+            throw Error(scalar.Start, $"'{scalar.Value}:' before ',' inside [...] or {{...}}: kubectl reads the ':' as part of the value; quote it, or put a space after ':'");
+        }
     }
 
     private JsonValue? ToJson(YamlScalar scalar, Scalar at) => scalar.Kind switch
