@@ -1,4 +1,5 @@
 using Injector.Core.Configuration;
+using Injector.Core.Tests.Support;
 using Injector.Core.Yaml;
 
 namespace Injector.Core.Tests;
@@ -117,7 +118,7 @@ public sealed class InjectorConfigTests
     [Fact]
     public void An_alias_bomb_is_refused_early_with_little_memory()
     {
-        var yaml = "securityContext:\n" + string.Join("\n", YamlJsonTests.AliasBomb(levels: 6).Split('\n').Select(l => "  " + l));
+        var yaml = "securityContext:\n" + string.Join("\n", TestInputs.AliasBomb(levels: 6).Split('\n').Select(l => "  " + l));
         var before = GC.GetAllocatedBytesForCurrentThread();
 
         var ex = Assert.Throws<InjectorConfigException>(() => InjectorConfig.Parse(yaml));
@@ -173,7 +174,7 @@ public sealed class InjectorConfigTests
     [Fact]
     public void The_config_the_chart_renders_passes_the_validation()
     {
-        var manifest = Path.Combine(RepositoryRoot(), "manifests", "injector.yaml");
+        var manifest = Path.Combine(TestInputs.RepositoryRoot(), "manifests", "injector.yaml");
         var configMap = YamlJson.ParseAll(File.ReadAllText(manifest))
             .OfType<System.Text.Json.Nodes.JsonObject>()
             .Single(d => d["kind"]!.GetValue<string>() == "ConfigMap" && d["data"]?["config.yaml"] is not null);
@@ -181,16 +182,5 @@ public sealed class InjectorConfigTests
         var config = InjectorConfig.Parse(configMap["data"]!["config.yaml"]!.GetValue<string>());
 
         Assert.StartsWith("ghcr.io/sidecars-dev/appup:", config.Sidecars["appup"].Image, StringComparison.Ordinal);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Injector.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Injector.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Injector.Core.Configuration;
 using Injector.Core.Engine;
 using Injector.Core.Manifests;
+using Injector.Core.Tests.Support;
 using Injector.Core.Yaml;
 
 namespace Injector.Core.Tests;
@@ -238,7 +239,7 @@ public sealed class ManifestInjectorTests
     [Fact]
     public void An_alias_bomb_is_refused_as_an_unreadable_document()
     {
-        var result = Injector.Inject(YamlJsonTests.AliasBomb(levels: 6), InjectorConfig.Default);
+        var result = Injector.Inject(TestInputs.AliasBomb(levels: 6), InjectorConfig.Default);
 
         Assert.True(result.AnyDenied);
         Assert.Contains("alias", Assert.Single(result.Messages), StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Injector.Core.Tests.Support;
 using Injector.Core.Yaml;
 
 namespace Injector.Core.Tests;
@@ -155,7 +156,7 @@ public sealed class YamlJsonTests
     [Fact]
     public void An_alias_bomb_is_refused_early_with_little_memory()
     {
-        var yaml = AliasBomb(levels: 6);
+        var yaml = TestInputs.AliasBomb(levels: 6);
         var before = GC.GetAllocatedBytesForCurrentThread();
 
         var ex = Assert.Throws<YamlJsonException>(() => YamlJson.ParseAll(yaml));
@@ -298,18 +299,5 @@ public sealed class YamlJsonTests
         var ex = Assert.Throws<YamlJsonException>(() => YamlJson.ParseAll(yaml));
 
         Assert.Contains("quote", ex.Message, StringComparison.Ordinal);
-    }
-
-    /// <summary>The classic "billion laughs": each level holds nine aliases of the one before.</summary>
-    internal static string AliasBomb(int levels)
-    {
-        var yaml = new StringBuilder("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
-        for (int i = 1; i <= levels; i++)
-        {
-            var previous = $"*a{i - 1}";
-            yaml.Append($"a{i}: &a{i} [{string.Join(", ", Enumerable.Repeat(previous, 9))}]\n");
-        }
-
-        return yaml.ToString();
     }
 }

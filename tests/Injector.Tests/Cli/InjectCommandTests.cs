@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text;
+using Injector.Core.Tests.Support;
 using Injector.Core.Yaml;
 using Injector.Tests.Support;
 
@@ -75,7 +75,7 @@ public sealed class InjectCommandTests : IDisposable
 
     public static TheoryData<string, string, string> HostileInputs() => new()
     {
-        { "alias-bomb", AliasBomb(9), "excessive aliasing" },
+        { "alias-bomb", TestInputs.AliasBomb(9), "excessive aliasing" },
         { "recursive-alias", "a: &a [*a]\n", "line 1, column " },
         { "deep-nesting", "a: " + new string('[', 100_000) + "\n", "nested deeper than" },
         { "unterminated", "apiVersion: v1\nkind: Pod\nmetadata: {name: [\n", "document 1 (line 1): line " },
@@ -143,7 +143,7 @@ public sealed class InjectCommandTests : IDisposable
     {
         // `dotnet run --project src/Injector -- inject -f deployment.yaml`: the web SDK runs the program from the
         // project directory unless told otherwise, so a path relative to where the user stands must still resolve.
-        var root = RepositoryRoot();
+        var root = TestInputs.RepositoryRoot();
         var relative = Path.Combine("manifests", "examples", "appup-deployment.yaml");
 #if DEBUG
         const string configuration = "Debug";
@@ -169,28 +169,6 @@ public sealed class InjectCommandTests : IDisposable
 
     private static string StandardOutput(InjectorProcess injector) =>
         string.Join("\n", injector.Lines.Where(l => !l.StartsWith("stderr: ", StringComparison.Ordinal)));
-
-    private static string AliasBomb(int levels)
-    {
-        var yaml = new StringBuilder("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
-        for (int i = 1; i <= levels; i++)
-        {
-            yaml.Append($"a{i}: &a{i} [{string.Join(", ", Enumerable.Repeat($"*a{i - 1}", 9))}]\n");
-        }
-
-        return yaml.ToString();
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Injector.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Injector.sln not found above " + AppContext.BaseDirectory);
-    }
 
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string fileName, string[] args, string workingDirectory)
     {
