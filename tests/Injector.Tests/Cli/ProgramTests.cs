@@ -86,7 +86,7 @@ public sealed partial class ProgramTests
         using var injector = InjectorProgram.Start(["inject", "-f", "-"], stdin: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: {sidecars.dev/inject: envoy}\nspec:\n  containers: [{name: a, image: x}]\n");
 
         Assert.Equal(1, await injector.WaitForExitAsync());
-        Assert.Contains("stderr: error: Pod/p: annotation sidecars.dev/inject: unknown sidecar 'envoy'", injector.Output, StringComparison.Ordinal);
+        Assert.Contains("stderr: error: document 1 (Pod/p, line 1): annotation sidecars.dev/inject: unknown sidecar 'envoy'", injector.Output, StringComparison.Ordinal);
     }
 
     [Theory]
