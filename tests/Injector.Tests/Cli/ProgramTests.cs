@@ -102,6 +102,20 @@ public sealed partial class ProgramTests
         Assert.Contains(expected, injector.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(new[] { "--help" }, "serve")]
+    [InlineData(new[] { "serve", "--help" }, "--tls-cert-file")]
+    [InlineData(new[] { "inject", "--help" }, "-f")]
+    [InlineData(new[] { "inject", "-h" }, "-f")]
+    public async Task Help_is_served_on_every_verb_and_exits_0(string[] args, string expected)
+    {
+        using var injector = new InjectorProcess(args);
+
+        Assert.Equal(0, await injector.WaitForExitAsync());
+        Assert.Contains(expected, injector.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("stderr:", injector.Output, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex(@"https://[^:]+:(\d+)/mutate")]
     private static partial Regex ListeningPort();
 }

@@ -69,6 +69,43 @@ public sealed class CertificateRotationTests : IAsyncLifetime
         Assert.Contains("injector_tls_reloads_total{result=\"error\"}", await plain.GetStringAsync(new Uri(_host.HealthUri, "/metrics")), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("expired")]
+    [InlineData("not-yet-valid")]
+    [InlineData("not-a-certificate")]
+    [InlineData("key-of-another-certificate")]
+    public async Task A_certificate_that_cannot_serve_never_replaces_a_valid_one(string kind)
+    {
+        var first = TestCertificates.Valid(Path.Combine(_volume, "valid"));
+        var cert = Path.Combine(_volume, "tls.crt");
+        var key = Path.Combine(_volume, "tls.key");
+        File.Copy(first.CertFile, cert);
+        File.Copy(first.KeyFile, key);
+        _host = await WebhookHost.StartAsync(new ServeOptions { Port = 0, HealthPort = 0, ListenAddress = "127.0.0.1", TlsCertFile = cert, TlsKeyFile = key, JsonLogs = false });
+        Assert.Equal(first.Thumbprint, await PresentedThumbprintAsync(first.CaFile));
+
+        var bad = kind switch
+        {
+            "expired" => TestCertificates.Expired(Path.Combine(_volume, kind)),
+            "not-yet-valid" => TestCertificates.NotYetValid(Path.Combine(_volume, kind)),
+            _ => TestCertificates.Valid(Path.Combine(_volume, kind)),
+        };
+        File.Copy(bad.CertFile, cert, overwrite: true);
+        File.Copy(bad.KeyFile, key, overwrite: true);
+        if (kind == "not-a-certificate")
+        {
+            await File.WriteAllTextAsync(cert, "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n");
+        }
+        else if (kind == "key-of-another-certificate")
+        {
+            File.Copy(TestCertificates.Valid(Path.Combine(_volume, "other")).KeyFile, key, overwrite: true);
+        }
+
+        Assert.False(_host.Certificate.TryReload(out var error));
+        Assert.False(string.IsNullOrEmpty(error));
+        Assert.Equal(first.Thumbprint, await PresentedThumbprintAsync(first.CaFile));
+    }
+
     private (string Directory, string Thumbprint, string CaFile) WriteGeneration(string name)
     {
         var dir = Path.Combine(_volume, name);
