@@ -39,7 +39,7 @@ public sealed partial class ConfigReloadSurvivalTests : IDisposable
         using var plain = new HttpClient();
         Assert.Equal("ok\n", await plain.GetStringAsync(new Uri(health, "healthz")));
         Assert.Equal("registry.example.com/appup:1.0.0", await InjectedImageAsync(client, mutate));
-        Assert.Matches("injector_config_reloads_total\\{[^}]*result=\"error\"[^}]*\\} 1", await plain.GetStringAsync(new Uri(health, "metrics")));
+        Assert.Equal(1, PrometheusText.Sum(await plain.GetStringAsync(new Uri(health, "metrics")), "injector_config_reloads_total", "result=\"error\"", "reason=\"invalid\""));
         Assert.DoesNotContain(injector.Lines, l => l.Contains("Unhandled exception", StringComparison.Ordinal));
     }
 

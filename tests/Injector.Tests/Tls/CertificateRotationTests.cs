@@ -33,7 +33,7 @@ public sealed class CertificateRotationTests : IAsyncLifetime
             ListenAddress = "127.0.0.1",
             TlsCertFile = Path.Combine(_volume, "tls.crt"),
             TlsKeyFile = Path.Combine(_volume, "tls.key"),
-            ReloadInterval = TimeSpan.FromSeconds(30), // long: the swap must be noticed through file events
+            ReloadPollInterval = TimeSpan.FromHours(1), // the swap must be noticed through file events, not the poll
             JsonLogs = false,
         });
         Assert.Equal(first.Thumbprint, await PresentedThumbprintAsync(first.CaFile));
@@ -43,6 +43,29 @@ public sealed class CertificateRotationTests : IAsyncLifetime
 
         await Wait.UntilAsync(async () => await PresentedThumbprintAsync(second.CaFile) == second.Thumbprint, "the rotated certificate to be served");
         Assert.NotEqual(first.Thumbprint, second.Thumbprint);
+    }
+
+    [Fact]
+    public async Task Without_file_events_the_poll_picks_the_rotation_up()
+    {
+        var first = WriteGeneration("gen1");
+        var cert = Path.Combine(_volume, "tls.crt");
+        var key = Path.Combine(_volume, "tls.key");
+        File.Copy(Path.Combine(first.Directory, "tls.crt"), cert);
+        File.Copy(Path.Combine(first.Directory, "tls.key"), key);
+        _host = await WebhookHost.StartAsync(new ServeOptions
+        {
+            Port = 0, HealthPort = 0, ListenAddress = "127.0.0.1", TlsCertFile = cert, TlsKeyFile = key, JsonLogs = false,
+            WatchFileEvents = false, ReloadPollInterval = TimeSpan.FromMilliseconds(200),
+        });
+
+        var second = WriteGeneration("gen2");
+        File.Copy(Path.Combine(second.Directory, "tls.crt"), cert + ".new");
+        File.Copy(Path.Combine(second.Directory, "tls.key"), key + ".new");
+        File.Move(key + ".new", key, overwrite: true);
+        File.Move(cert + ".new", cert, overwrite: true);
+
+        await Wait.UntilAsync(async () => await PresentedThumbprintAsync(second.CaFile) == second.Thumbprint, "the polled rotation to be served");
     }
 
     [Fact]
@@ -65,8 +88,7 @@ public sealed class CertificateRotationTests : IAsyncLifetime
         // The key arrives: the next check picks the consistent pair up.
         File.Copy(Path.Combine(second.Directory, "tls.key"), key, overwrite: true);
         await Wait.UntilAsync(async () => await PresentedThumbprintAsync(second.CaFile) == second.Thumbprint, "the completed rotation");
-        using var plain = new HttpClient();
-        Assert.Contains("injector_tls_reloads_total{result=\"error\"}", await plain.GetStringAsync(new Uri(_host.HealthUri, "/metrics")), StringComparison.Ordinal);
+        Assert.Equal(1, PrometheusText.Sum(await PrometheusText.ScrapeAsync(_host.HealthUri), "injector_tls_reloads_total", "result=\"error\"", "reason=\"invalid\""));
     }
 
     [Theory]
@@ -104,6 +126,8 @@ public sealed class CertificateRotationTests : IAsyncLifetime
         Assert.False(_host.Certificate.TryReload(out var error));
         Assert.False(string.IsNullOrEmpty(error));
         Assert.Equal(first.Thumbprint, await PresentedThumbprintAsync(first.CaFile));
+        var reason = kind is "expired" or "not-yet-valid" ? kind : "invalid";
+        Assert.Equal(1, PrometheusText.Sum(await PrometheusText.ScrapeAsync(_host.HealthUri), "injector_tls_reloads_total", "result=\"error\"", $"reason=\"{reason}\""));
     }
 
     private (string Directory, string Thumbprint, string CaFile) WriteGeneration(string name)
