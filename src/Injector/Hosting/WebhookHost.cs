@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Net.Security;
 using System.Security.Authentication;
 using Injector.Cli;
@@ -53,7 +54,8 @@ internal sealed class WebhookHost : IAsyncDisposable
     public static async Task<WebhookHost> StartAsync(ServeOptions options, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        ConfigureLogging(builder.Logging, options);
+        var started = new StrongBox<bool>();
+        ConfigureLogging(builder.Logging, options, started);
         builder.Services.AddSingleton<InjectorMetrics>();
         // The injector's meter is enabled for this host's meters only (MeterScope.Local: those made by this host's
         // IMeterFactory), not by name process-wide as AddMeter would, so two hosts in one process (tests) keep
@@ -126,6 +128,7 @@ internal sealed class WebhookHost : IAsyncDisposable
                 throw new StartupException($"cannot listen on {options.ListenAddress} ports {options.Port} and {options.HealthPort}: {ex.Message}", ex);
             }
 
+            started.Value = true;
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
                 .Select(a => new Uri(a.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal)))
                 .ToList();
@@ -143,7 +146,7 @@ internal sealed class WebhookHost : IAsyncDisposable
         }
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, ServeOptions options)
+    private static void ConfigureLogging(ILoggingBuilder logging, ServeOptions options, StrongBox<bool> started)
     {
         logging.ClearProviders();
         if (options.JsonLogs)
@@ -166,6 +169,9 @@ internal sealed class WebhookHost : IAsyncDisposable
 
         logging.SetMinimumLevel(options.LogLevel);
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // A failed start (a port in use) becomes one line on stderr; the host's own "Hosting failed to start" error
+        // would add its stack trace to the log.
+        logging.AddFilter("Microsoft.Extensions.Hosting", level => level >= options.LogLevel && (started.Value || level < LogLevel.Error));
     }
 
     private static (string? CaFile, string CertFile, string KeyFile) CertificateFiles(ServeOptions options, ILogger logger)

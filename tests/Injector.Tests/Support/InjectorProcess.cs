@@ -9,7 +9,8 @@ internal sealed class InjectorProcess : IDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
-    public InjectorProcess(IEnumerable<string> args, string? stdin = null)
+    /// <param name="env">Environment changes for the child; a null value removes the variable.</param>
+    public InjectorProcess(IEnumerable<string> args, string? stdin = null, IReadOnlyDictionary<string, string?>? env = null)
     {
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
@@ -19,6 +20,18 @@ internal sealed class InjectorProcess : IDisposable
             UseShellExecute = false,
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "injector.dll"));
+        foreach (var (name, value) in env ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
+        }
+
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -41,6 +54,9 @@ internal sealed class InjectorProcess : IDisposable
     public IEnumerable<string> Lines => _output;
 
     public string Output => string.Join("\n", _output);
+
+    /// <summary>What the process wrote to stderr, line by line.</summary>
+    public IReadOnlyList<string> ErrorLines => [.. _output.Where(l => l.StartsWith("stderr: ", StringComparison.Ordinal)).Select(l => l["stderr: ".Length..])];
 
     public async Task<string> WaitForLineAsync(Func<string, bool> match, string what)
     {
