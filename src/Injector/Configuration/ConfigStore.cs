@@ -21,12 +21,16 @@ internal sealed class ConfigStore : IDisposable
     private readonly ILogger _logger;
     private readonly InjectorMetrics _metrics;
     private readonly FileReloader? _reloader;
+    private readonly Func<string, InjectorConfig> _parse;
     private volatile InjectorConfig _current = InjectorConfig.Default;
     private volatile bool _started;
 
-    public ConfigStore(string? file, ReloadSettings settings, ILogger logger, InjectorMetrics metrics, TimeProvider? time = null)
+    /// <param name="parse">The config parser; tests pass one that fails in ways the real one should not.</param>
+    public ConfigStore(string? file, ReloadSettings settings, ILogger logger, InjectorMetrics metrics, TimeProvider? time = null,
+        Func<string, InjectorConfig>? parse = null)
     {
         _file = file;
+        _parse = parse ?? InjectorConfig.Parse;
         _logger = logger;
         _metrics = metrics;
         metrics.SetConfigRevision(_current.Revision);
@@ -84,7 +88,7 @@ internal sealed class ConfigStore : IDisposable
             }
             else
             {
-                var config = InjectorConfig.Parse(text);
+                var config = _parse(text);
                 _current = config;
                 _metrics.SetConfigRevision(config.Revision);
                 _metrics.ConfigReload("ok");
