@@ -117,6 +117,15 @@ public sealed partial class ProgramTests
         Assert.DoesNotContain("stderr:", injector.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Version_prints_the_injector_version()
+    {
+        using var injector = new InjectorProcess(["--version"]);
+
+        Assert.Equal(0, await injector.WaitForExitAsync());
+        Assert.Matches(@"^0\.1\.0(\+[0-9a-f]+)?$", Assert.Single(injector.Lines));
+    }
+
     [GeneratedRegex(@"https://[^:]+:(\d+)/mutate")]
     private static partial Regex ListeningPort();
 }
