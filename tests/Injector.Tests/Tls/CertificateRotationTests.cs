@@ -48,16 +48,7 @@ public sealed class CertificateRotationTests : IAsyncLifetime
     [Fact]
     public async Task Without_file_events_the_poll_picks_the_rotation_up()
     {
-        var first = WriteGeneration("gen1");
-        var cert = Path.Combine(_volume, "tls.crt");
-        var key = Path.Combine(_volume, "tls.key");
-        File.Copy(Path.Combine(first.Directory, "tls.crt"), cert);
-        File.Copy(Path.Combine(first.Directory, "tls.key"), key);
-        _host = await WebhookHost.StartAsync(new ServeOptions
-        {
-            Port = 0, HealthPort = 0, ListenAddress = "127.0.0.1", TlsCertFile = cert, TlsKeyFile = key, JsonLogs = false,
-            WatchFileEvents = false, ReloadPollInterval = TimeSpan.FromMilliseconds(200),
-        });
+        var (_, cert, key) = await StartWithPairAsync(options => options with { WatchFileEvents = false, ReloadPollInterval = TimeSpan.FromMilliseconds(200) });
 
         var second = WriteGeneration("gen2");
         File.Copy(Path.Combine(second.Directory, "tls.crt"), cert + ".new");
@@ -71,24 +62,19 @@ public sealed class CertificateRotationTests : IAsyncLifetime
     [Fact]
     public async Task A_half_written_rotation_keeps_serving_the_previous_certificate()
     {
-        var first = WriteGeneration("gen1");
-        var cert = Path.Combine(_volume, "tls.crt");
-        var key = Path.Combine(_volume, "tls.key");
-        File.Copy(Path.Combine(first.Directory, "tls.crt"), cert);
-        File.Copy(Path.Combine(first.Directory, "tls.key"), key);
-        _host = await WebhookHost.StartAsync(new ServeOptions { Port = 0, HealthPort = 0, ListenAddress = "127.0.0.1", TlsCertFile = cert, TlsKeyFile = key, JsonLogs = false });
+        var (first, cert, key) = await StartWithPairAsync(options => options);
 
         // New certificate, old key: does not load; the old pair stays in service and a reload error is counted.
         var second = WriteGeneration("gen2");
         File.Copy(Path.Combine(second.Directory, "tls.crt"), cert, overwrite: true);
-        Assert.False(_host.Certificate.TryReload(out var error));
+        Assert.False(_host!.Certificate.TryReload(out var error));
         Assert.NotNull(error);
         Assert.Equal(first.Thumbprint, await PresentedThumbprintAsync(first.CaFile));
 
         // The key arrives: the next check picks the consistent pair up.
         File.Copy(Path.Combine(second.Directory, "tls.key"), key, overwrite: true);
         await Wait.UntilAsync(async () => await PresentedThumbprintAsync(second.CaFile) == second.Thumbprint, "the completed rotation");
-        Assert.Equal(1, PrometheusText.Sum(await PrometheusText.ScrapeAsync(_host.HealthUri), "injector_tls_reloads_total", "result=\"error\"", "reason=\"invalid\""));
+        Assert.Equal(1, PrometheusText.Sum(await PrometheusText.ScrapeAsync(_host!.HealthUri), "injector_tls_reloads_total", "result=\"error\"", "reason=\"invalid\""));
     }
 
     [Theory]
@@ -128,6 +114,18 @@ public sealed class CertificateRotationTests : IAsyncLifetime
         Assert.Equal(first.Thumbprint, await PresentedThumbprintAsync(first.CaFile));
         var reason = kind is "expired" or "not-yet-valid" ? kind : "invalid";
         Assert.Equal(1, PrometheusText.Sum(await PrometheusText.ScrapeAsync(_host.HealthUri), "injector_tls_reloads_total", "result=\"error\"", $"reason=\"{reason}\""));
+    }
+
+    /// <summary>Starts the webhook on a valid pair copied into plain files tls.crt and tls.key of the volume.</summary>
+    private async Task<((string Directory, string Thumbprint, string CaFile) First, string Cert, string Key)> StartWithPairAsync(Func<ServeOptions, ServeOptions> configure)
+    {
+        var first = WriteGeneration("gen1");
+        var cert = Path.Combine(_volume, "tls.crt");
+        var key = Path.Combine(_volume, "tls.key");
+        File.Copy(Path.Combine(first.Directory, "tls.crt"), cert);
+        File.Copy(Path.Combine(first.Directory, "tls.key"), key);
+        _host = await WebhookHost.StartAsync(configure(new ServeOptions { Port = 0, HealthPort = 0, ListenAddress = "127.0.0.1", TlsCertFile = cert, TlsKeyFile = key, JsonLogs = false }));
+        return (first, cert, key);
     }
 
     private (string Directory, string Thumbprint, string CaFile) WriteGeneration(string name)
