@@ -44,8 +44,9 @@ internal sealed class ServeCommandLine
             "YAML config, reloaded on change", "FILE", env, "built-in");
         _sidecarClusterRoles = EnvironmentOption.Create("--sidecar-clusterroles", ["INJECTOR_SIDECAR_CLUSTERROLES"], () => null, ClusterRoles,
             "shawarma=ROLE,proa=ROLE: keep a RoleBinding to ROLE for each service account of injected pods", "LIST", env, "off");
-        _kubeconfig = EnvironmentOption.Create("--kubeconfig", ["INJECTOR_KUBECONFIG", "KUBECONFIG"], () => null, Kubeconfig,
-            "Kubeconfig of the API server for --sidecar-clusterroles", "FILE", env, "in-cluster in a pod, else ~/.kube/config");
+        // KUBECONFIG itself (a list, merged as kubectl does) is read by the API client when this is unset.
+        _kubeconfig = EnvironmentOption.Create("--kubeconfig", ["INJECTOR_KUBECONFIG"], () => null, Path,
+            "Kubeconfig of the API server for --sidecar-clusterroles", "FILE", env, "KUBECONFIG, else in-cluster in a pod, else ~/.kube/config");
         _context = EnvironmentOption.Create("--context", ["INJECTOR_CONTEXT"], () => null, Name,
             "Context of the kubeconfig to use", "NAME", env, "its current-context");
         _maxRequestBytes = EnvironmentOption.Create("--max-request-bytes", ["INJECTOR_MAX_REQUEST_BYTES"], () => defaults.MaxRequestBytes, RequestBytes,
@@ -116,17 +117,6 @@ internal sealed class ServeCommandLine
 
     private static string? Name(string text) =>
         string.IsNullOrWhiteSpace(text) ? throw new FormatException("needs a name") : text;
-
-    private static string? Kubeconfig(string text)
-    {
-        var files = text.Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return files.Length switch
-        {
-            0 => throw new FormatException("needs a path"),
-            1 => files[0],
-            _ => throw new FormatException($"lists {files.Length} files; the injector reads one kubeconfig: pass --kubeconfig FILE"),
-        };
-    }
 
     private static string? ClusterRoles(string text)
     {

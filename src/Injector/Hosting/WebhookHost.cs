@@ -72,7 +72,7 @@ internal sealed class WebhookHost : IAsyncDisposable
         if (clusterRoles.Count > 0)
         {
             // Sidecars that read the API get a RoleBinding per (namespace, service account) of injected pods.
-            builder.Services.AddSingleton(KubernetesConnection.Create(options.Kubeconfig, options.KubeContext));
+            builder.Services.AddSingleton(KubernetesConnection.Create(options.Kubeconfig, options.KubeContext, Environment.GetEnvironmentVariable));
             builder.Services.AddSingleton(new Rbac.RoleBindingReconcilerOptions { ClusterRoles = clusterRoles });
             builder.Services.AddHostedService<Rbac.RoleBindingReconciler>();
         }

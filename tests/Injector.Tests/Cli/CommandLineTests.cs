@@ -90,12 +90,11 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public void Kubeconfig_comes_from_the_flag_then_INJECTOR_KUBECONFIG_then_KUBECONFIG()
+    public void Kubeconfig_comes_from_the_flag_then_INJECTOR_KUBECONFIG_and_KUBECONFIG_is_left_to_the_API_client()
     {
-        Assert.Equal("/kube", Serve([], Env(("KUBECONFIG", "/kube"))).Kubeconfig);
+        Assert.Null(Serve([], Env(("KUBECONFIG", "/a:/b"))).Kubeconfig); // a list, merged by the client as kubectl does
         Assert.Equal("/injector", Serve([], Env(("KUBECONFIG", "/kube"), ("INJECTOR_KUBECONFIG", "/injector"))).Kubeconfig);
-        Assert.Equal("/flag", Serve(["--kubeconfig", "/flag"], Env(("KUBECONFIG", "/kube"), ("INJECTOR_KUBECONFIG", "/injector"))).Kubeconfig);
-        Assert.Contains("KUBECONFIG: lists 2 files", UsageError([], Env(("KUBECONFIG", "/a:/b"))), StringComparison.Ordinal);
+        Assert.Equal("/flag", Serve(["--kubeconfig", "/flag"], Env(("INJECTOR_KUBECONFIG", "/injector"))).Kubeconfig);
     }
 
     [Fact]
@@ -156,7 +155,7 @@ public sealed class CommandLineTests
 
     [Theory]
     [InlineData(new string[] { "--help" }, new[] { "serve", "inject", "--port", "[env: INJECTOR_PORT]", "[default: 8443]", "Exit codes:" })]
-    [InlineData(new[] { "serve", "-h" }, new[] { "--kubeconfig", "[env: INJECTOR_KUBECONFIG, KUBECONFIG]", "--context", "--log-format" })]
+    [InlineData(new[] { "serve", "-h" }, new[] { "--kubeconfig", "[env: INJECTOR_KUBECONFIG] [default: KUBECONFIG, else in-cluster", "--context", "--log-format" })]
     [InlineData(new[] { "inject", "--help" }, new[] { "-f, --filename", "--config", "[env: INJECTOR_CONFIG]" })]
     public void Help_is_printed_on_stdout_for_every_verb(string[] args, string[] expected)
     {

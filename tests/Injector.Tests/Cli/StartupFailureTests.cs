@@ -110,7 +110,7 @@ public sealed class StartupFailureTests : IDisposable
         using var injector = new InjectorProcess(Serve("--sidecar-clusterroles", "shawarma=injector-shawarma"), env: OutsideACluster());
 
         var line = await FailsToStartAsync(injector);
-        Assert.Contains(Path.Combine(_dir, ".kube", "config"), line, StringComparison.Ordinal);
+        Assert.Contains("~/.kube/config", line, StringComparison.Ordinal);
         Assert.Contains("--kubeconfig", line, StringComparison.Ordinal);
     }
 
@@ -122,11 +122,13 @@ public sealed class StartupFailureTests : IDisposable
         var missing = Path.Combine(_dir, "from-env.kubeconfig");
         using var injector = new InjectorProcess(Serve("--sidecar-clusterroles", "shawarma=injector-shawarma"), env: OutsideACluster((variable, missing)));
 
-        Assert.Contains($"kubeconfig '{missing}' does not exist", await FailsToStartAsync(injector), StringComparison.Ordinal);
+        var line = await FailsToStartAsync(injector);
+        Assert.Contains(missing, line, StringComparison.Ordinal);
+        Assert.Contains("--sidecar-clusterroles", line, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("not: [valid", null, "cannot use kubeconfig")]
+    [InlineData("not: [valid", null, "kubeconfig")]
     [InlineData(Kubeconfig, "elsewhere", "context 'elsewhere'")]
     public async Task A_broken_kubeconfig_or_unknown_context_exits_3(string content, string? context, string expected)
     {
@@ -140,13 +142,13 @@ public sealed class StartupFailureTests : IDisposable
     }
 
     [Fact]
-    public async Task A_usable_kubeconfig_and_context_start_the_webhook_even_when_the_API_is_unreachable()
+    public async Task A_usable_KUBECONFIG_list_and_context_start_the_webhook_even_when_the_API_is_unreachable()
     {
         var file = Path.Combine(_dir, "kubeconfig");
         await File.WriteAllTextAsync(file, Kubeconfig);
 
         using var injector = new InjectorProcess(Serve("--sidecar-clusterroles", "shawarma=injector-shawarma", "--log-format", "text"),
-            env: OutsideACluster(("KUBECONFIG", file), ("INJECTOR_CONTEXT", "stand-in")));
+            env: OutsideACluster(("KUBECONFIG", Path.Combine(_dir, "absent") + ":" + file), ("INJECTOR_CONTEXT", "stand-in")));
 
         await injector.WaitForLineAsync(l => l.Contains("Webhook listening on", StringComparison.Ordinal), "the webhook to listen");
         injector.Signal("TERM");
