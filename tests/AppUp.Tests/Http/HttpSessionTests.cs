@@ -13,7 +13,7 @@ public sealed class HttpSessionTests
 
     public HttpSessionTests()
     {
-        var clock = new FixedTimeProvider(new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        var clock = FakeClock.Create(new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero));
         _session = new HttpSession(new Router(_file, _ => { }), new HttpDate(clock), maxHeadBytes: 256);
     }
 

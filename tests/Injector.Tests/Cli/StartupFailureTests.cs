@@ -35,10 +35,10 @@ public sealed class StartupFailureTests : IDisposable
         return env;
     }
 
-    private static async Task<string> FailsToStartAsync(InjectorProcess injector)
+    private static async Task<string> FailsToStartAsync(TestProcess injector)
     {
         Assert.Equal(3, await injector.WaitForExitAsync());
-        var line = Assert.Single(injector.ErrorLines);
+        var line = Assert.Single(injector.Lines, l => l.Stream == OutputStream.StdErr).Text;
         Assert.StartsWith("error: ", line, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", injector.Output, StringComparison.Ordinal);
         return line;
@@ -53,7 +53,7 @@ public sealed class StartupFailureTests : IDisposable
         var config = Path.Combine(_dir, "config.yaml");
         await File.WriteAllTextAsync(config, content);
 
-        using var injector = new InjectorProcess(Serve("--config", config));
+        using var injector = InjectorProgram.Start(Serve("--config", config));
 
         var line = await FailsToStartAsync(injector);
         Assert.Contains(expected, line, StringComparison.Ordinal);
@@ -63,7 +63,7 @@ public sealed class StartupFailureTests : IDisposable
     [Fact]
     public async Task A_missing_config_file_exits_3()
     {
-        using var injector = new InjectorProcess(Serve("--config", Path.Combine(_dir, "missing.yaml")));
+        using var injector = InjectorProgram.Start(Serve("--config", Path.Combine(_dir, "missing.yaml")));
 
         Assert.Contains("missing.yaml", await FailsToStartAsync(injector), StringComparison.Ordinal);
     }
@@ -85,7 +85,7 @@ public sealed class StartupFailureTests : IDisposable
             await File.WriteAllTextAsync(pair.CertFile, "not PEM at all");
         }
 
-        using var injector = new InjectorProcess(Serve("--tls-cert-file", pair.CertFile, "--tls-key-file", pair.KeyFile));
+        using var injector = InjectorProgram.Start(Serve("--tls-cert-file", pair.CertFile, "--tls-key-file", pair.KeyFile));
 
         var line = await FailsToStartAsync(injector);
         Assert.Contains($"cannot load TLS certificate '{pair.CertFile}'", line, StringComparison.Ordinal);
@@ -99,7 +99,7 @@ public sealed class StartupFailureTests : IDisposable
         taken.Start();
         var port = ((IPEndPoint)taken.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        using var injector = new InjectorProcess(["--port", "0", "--health-port", port, "--listen-address", "127.0.0.1", "--self-signed-dir", Path.Combine(_dir, "tls")]);
+        using var injector = InjectorProgram.Start(["--port", "0", "--health-port", port, "--listen-address", "127.0.0.1", "--self-signed-dir", Path.Combine(_dir, "tls")]);
 
         Assert.Contains($"cannot listen on 127.0.0.1", await FailsToStartAsync(injector), StringComparison.Ordinal);
     }
@@ -107,7 +107,7 @@ public sealed class StartupFailureTests : IDisposable
     [Fact]
     public async Task Sidecar_clusterroles_outside_a_cluster_without_a_kubeconfig_says_what_to_do()
     {
-        using var injector = new InjectorProcess(Serve("--sidecar-clusterroles", "shawarma=injector-shawarma"), env: OutsideACluster());
+        using var injector = InjectorProgram.Start(Serve("--sidecar-clusterroles", "shawarma=injector-shawarma"), env: OutsideACluster());
 
         var line = await FailsToStartAsync(injector);
         Assert.Contains("~/.kube/config", line, StringComparison.Ordinal);
@@ -120,7 +120,7 @@ public sealed class StartupFailureTests : IDisposable
     public async Task The_kubeconfig_environment_variables_are_honoured(string variable)
     {
         var missing = Path.Combine(_dir, "from-env.kubeconfig");
-        using var injector = new InjectorProcess(Serve("--sidecar-clusterroles", "shawarma=injector-shawarma"), env: OutsideACluster((variable, missing)));
+        using var injector = InjectorProgram.Start(Serve("--sidecar-clusterroles", "shawarma=injector-shawarma"), env: OutsideACluster((variable, missing)));
 
         var line = await FailsToStartAsync(injector);
         Assert.Contains(missing, line, StringComparison.Ordinal);
@@ -136,7 +136,7 @@ public sealed class StartupFailureTests : IDisposable
         await File.WriteAllTextAsync(file, content);
         string[] args = context is null ? ["--kubeconfig", file] : ["--kubeconfig", file, "--context", context];
 
-        using var injector = new InjectorProcess(Serve(["--sidecar-clusterroles", "shawarma=injector-shawarma", .. args]), env: OutsideACluster());
+        using var injector = InjectorProgram.Start(Serve(["--sidecar-clusterroles", "shawarma=injector-shawarma", .. args]), env: OutsideACluster());
 
         Assert.Contains(expected, await FailsToStartAsync(injector), StringComparison.Ordinal);
     }
@@ -147,26 +147,26 @@ public sealed class StartupFailureTests : IDisposable
         var file = Path.Combine(_dir, "kubeconfig");
         await File.WriteAllTextAsync(file, Kubeconfig);
 
-        using var injector = new InjectorProcess(Serve("--sidecar-clusterroles", "shawarma=injector-shawarma", "--log-format", "text"),
+        using var injector = InjectorProgram.Start(Serve("--sidecar-clusterroles", "shawarma=injector-shawarma", "--log-format", "text"),
             env: OutsideACluster(("KUBECONFIG", Path.Combine(_dir, "absent") + ":" + file), ("INJECTOR_CONTEXT", "stand-in")));
 
         await injector.WaitForLineAsync(l => l.Contains("Webhook listening on", StringComparison.Ordinal), "the webhook to listen");
-        injector.Signal("TERM");
+        injector.Signal(System.Runtime.InteropServices.PosixSignal.SIGTERM);
         Assert.Equal(0, await injector.WaitForExitAsync());
     }
 
     [Fact]
     public async Task Logs_are_json_lines_when_stdout_is_not_a_terminal()
     {
-        using var injector = new InjectorProcess(Serve());
+        using var injector = InjectorProgram.Start(Serve());
 
         var listening = await injector.WaitForLineAsync(l => l.Contains("Webhook listening on", StringComparison.Ordinal), "the listening line");
-        injector.Signal("TERM");
+        injector.Signal(System.Runtime.InteropServices.PosixSignal.SIGTERM);
         Assert.Equal(0, await injector.WaitForExitAsync());
 
         using var json = JsonDocument.Parse(listening);
         Assert.Equal(400, json.RootElement.GetProperty("EventId").GetInt32());
-        Assert.All(injector.Lines.Where(l => !l.StartsWith("stderr: ", StringComparison.Ordinal)), l => JsonDocument.Parse(l).Dispose());
+        Assert.All(injector.Lines.Where(l => l.Stream == OutputStream.StdOut), l => JsonDocument.Parse(l.Text).Dispose());
     }
 
     private const string Kubeconfig = """

@@ -23,7 +23,7 @@ public sealed partial class ConfigReloadSurvivalTests : IDisposable
     public async Task A_bad_config_on_reload_keeps_the_process_serving_the_last_good_one(string bad)
     {
         await WriteAtomicallyAsync("sidecars:\n  appup:\n    image: registry.example.com/appup:1.0.0\n");
-        using var injector = new InjectorProcess(["--port", "0", "--health-port", "0", "--listen-address", "127.0.0.1", "--log-format", "text",
+        using var injector = InjectorProgram.Start(["--port", "0", "--health-port", "0", "--listen-address", "127.0.0.1", "--log-format", "text",
             "--self-signed-dir", Path.Combine(_dir, "tls"), "--config", ConfigFile]);
         var caLine = await injector.WaitForLineAsync(l => l.Contains("Trust this CA", StringComparison.Ordinal), "the CA path");
         var listening = ListeningLine().Match(await injector.WaitForLineAsync(l => l.Contains("Webhook listening on", StringComparison.Ordinal), "the listening line"));
@@ -40,7 +40,7 @@ public sealed partial class ConfigReloadSurvivalTests : IDisposable
         Assert.Equal("ok\n", await plain.GetStringAsync(new Uri(health, "healthz")));
         Assert.Equal("registry.example.com/appup:1.0.0", await InjectedImageAsync(client, mutate));
         Assert.Equal(1, PrometheusText.Sum(await plain.GetStringAsync(new Uri(health, "metrics")), "injector_config_reloads_total", "result=\"error\"", "reason=\"invalid\""));
-        Assert.DoesNotContain(injector.Lines, l => l.Contains("Unhandled exception", StringComparison.Ordinal));
+        Assert.DoesNotContain("Unhandled exception", injector.Output, StringComparison.Ordinal);
     }
 
     internal static async Task<string> InjectedImageAsync(HttpClient client, Uri mutate)

@@ -49,11 +49,11 @@ public sealed class ConfigReloadTests : IAsyncDisposable
         var firstRevision = _host!.Config.Current.Revision;
 
         await WriteAtomicallyAsync(Image("2.0.0"));
-        await Wait.UntilAsync(async () => await InjectedImageAsync() == "registry.example.com/appup:2.0.0", "the new image to be injected");
+        await Eventually.TrueAsync(async () => await InjectedImageAsync() == "registry.example.com/appup:2.0.0", "the new image to be injected");
         Assert.NotEqual(firstRevision, _host.Config.Current.Revision);
 
         await WriteAtomicallyAsync("sidecars:\n  appup:\n    imag: typo\n");
-        await Wait.UntilAsync(async () => await CountAsync("result=\"error\"", "reason=\"invalid\"") == 1, "the broken config to be refused and counted");
+        await Eventually.TrueAsync(async () => await CountAsync("result=\"error\"", "reason=\"invalid\"") == 1, "the broken config to be refused and counted");
         Assert.Equal("registry.example.com/appup:2.0.0", await InjectedImageAsync());
         var metrics = await PrometheusText.ScrapeAsync(_host.HealthUri);
         Assert.Contains($"revision=\"{_host.Config.Current.Revision}\"", metrics, StringComparison.Ordinal);
@@ -67,7 +67,7 @@ public sealed class ConfigReloadTests : IAsyncDisposable
 
         await WriteAtomicallyAsync(Image("2.0.0"));
 
-        await Wait.UntilAsync(async () => await InjectedImageAsync() == "registry.example.com/appup:2.0.0", "the polled change to be injected");
+        await Eventually.TrueAsync(async () => await InjectedImageAsync() == "registry.example.com/appup:2.0.0", "the polled change to be injected");
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class ConfigReloadTests : IAsyncDisposable
             await stream.WriteAsync(Encoding.UTF8.GetBytes(text[half..]));
         }
 
-        await Wait.UntilAsync(async () => await InjectedImageAsync() == "registry.example.com/appup:2.0.0", "the completed file to be loaded");
+        await Eventually.TrueAsync(async () => await InjectedImageAsync() == "registry.example.com/appup:2.0.0", "the completed file to be loaded");
         Assert.Equal(2, await CountAsync("result=\"ok\"")); // the start and the complete file; never the half
     }
 
@@ -101,7 +101,7 @@ public sealed class ConfigReloadTests : IAsyncDisposable
         await File.WriteAllBytesAsync(ConfigFile + ".tmp", content.Select(c => (byte)c).ToArray());
         File.Move(ConfigFile + ".tmp", ConfigFile, overwrite: true);
 
-        await Wait.UntilAsync(async () => await CountAsync("result=\"error\"", $"reason=\"{reason}\"") == 1, $"the {reason} config to be refused");
+        await Eventually.TrueAsync(async () => await CountAsync("result=\"error\"", $"reason=\"{reason}\"") == 1, $"the {reason} config to be refused");
         Assert.Equal("registry.example.com/appup:1.0.0", await InjectedImageAsync());
     }
 
@@ -112,7 +112,7 @@ public sealed class ConfigReloadTests : IAsyncDisposable
 
         File.Delete(ConfigFile);
 
-        await Wait.UntilAsync(async () => await CountAsync("result=\"error\"", "reason=\"unreadable\"") == 1, "the missing file to be reported");
+        await Eventually.TrueAsync(async () => await CountAsync("result=\"error\"", "reason=\"unreadable\"") == 1, "the missing file to be reported");
         await Task.Delay(500); // several polls later, still reported once
         Assert.Equal(1, await CountAsync("result=\"error\"", "reason=\"unreadable\""));
         Assert.Equal("registry.example.com/appup:1.0.0", await InjectedImageAsync());

@@ -16,7 +16,7 @@ public sealed class FileChangeMonitorTests : IDisposable
         using var monitor = new FileChangeMonitor([Path.Combine(_dir, "config.yaml")], new ReloadSettings(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(10), false),
             () => Interlocked.Increment(ref calls) == 1 ? throw new InvalidOperationException("callback bug") : true, log);
 
-        await Wait.UntilAsync(() => Task.FromResult(Volatile.Read(ref calls) >= 3), "the poll to keep calling after a failure");
+        await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref calls) >= 3), "the poll to keep calling after a failure");
 
         Assert.Contains(log.Entries, e => e.Id == 401 && e.Exception?.Message == "callback bug");
     }
@@ -30,7 +30,7 @@ public sealed class FileChangeMonitorTests : IDisposable
 
         await File.WriteAllTextAsync(Path.Combine(_dir, "config.yaml"), "x"); // one event; the rest is the re-check loop
 
-        await Wait.UntilAsync(() => Task.FromResult(Volatile.Read(ref calls) >= 3), "the re-checks until the content settles");
+        await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref calls) >= 3), "the re-checks until the content settles");
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

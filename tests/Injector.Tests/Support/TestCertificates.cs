@@ -1,12 +1,10 @@
-using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
+using TestKit.Certificates;
 
 namespace Injector.Tests.Support;
 
 /// <summary>
-/// Writes a CA and a localhost serving certificate with a chosen validity window (expired, not yet valid) as PEM
-/// files, independently of the injector's own generator so tests do not trust the code they check.
+/// A localhost serving certificate from the kit's throwaway CA with a chosen validity window (valid, expired, not
+/// yet valid), written as PEM files as a mounted Secret holds them.
 /// </summary>
 internal static class TestCertificates
 {
@@ -15,26 +13,10 @@ internal static class TestCertificates
     public static Pair Write(string directory, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
         Directory.CreateDirectory(directory);
-        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest("CN=test CA", caKey, HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
-        using var ca = caRequest.CreateSelfSigned(notBefore.AddDays(-1), notAfter.AddDays(1));
-
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName("localhost");
-        san.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var cert = request.Create(ca, notBefore, notAfter, RandomNumberGenerator.GetBytes(8));
-
-        var pair = new Pair(directory, Path.Combine(directory, "tls.crt"), Path.Combine(directory, "tls.key"), Path.Combine(directory, "ca.crt"), cert.Thumbprint);
-        File.WriteAllText(pair.CaFile, ca.ExportCertificatePem());
-        File.WriteAllText(pair.CertFile, cert.ExportCertificatePem());
-        File.WriteAllText(pair.KeyFile, key.ExportPkcs8PrivateKeyPem());
-        return pair;
+        using var ca = TestCertificateAuthority.Create(lifetime: TimeSpan.FromDays(400));
+        using var issued = ca.IssueServer(["localhost", "127.0.0.1"], notBefore: notBefore, notAfter: notAfter);
+        var (certFile, keyFile) = issued.WriteFiles(Path.Combine(directory, "tls.crt"), Path.Combine(directory, "tls.key"));
+        return new Pair(directory, certFile, keyFile, ca.WriteCertificateFile(Path.Combine(directory, "ca.crt")), issued.Certificate.Thumbprint);
     }
 
     public static Pair Valid(string directory) => Write(directory, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(30));

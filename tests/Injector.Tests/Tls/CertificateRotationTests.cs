@@ -41,7 +41,7 @@ public sealed class CertificateRotationTests : IAsyncLifetime
         var second = WriteGeneration("..2026_11_23_01_00_00.000000002");
         SwapData(second.Directory);
 
-        await Wait.UntilAsync(async () => await PresentedThumbprintAsync(second.CaFile) == second.Thumbprint, "the rotated certificate to be served");
+        await Eventually.TrueAsync(async () => await PresentedThumbprintAsync(second.CaFile) == second.Thumbprint, "the rotated certificate to be served");
         Assert.NotEqual(first.Thumbprint, second.Thumbprint);
     }
 
@@ -56,7 +56,7 @@ public sealed class CertificateRotationTests : IAsyncLifetime
         File.Move(key + ".new", key, overwrite: true);
         File.Move(cert + ".new", cert, overwrite: true);
 
-        await Wait.UntilAsync(async () => await PresentedThumbprintAsync(second.CaFile) == second.Thumbprint, "the polled rotation to be served");
+        await Eventually.TrueAsync(async () => await PresentedThumbprintAsync(second.CaFile) == second.Thumbprint, "the polled rotation to be served");
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class CertificateRotationTests : IAsyncLifetime
 
         // The key arrives: the next check picks the consistent pair up.
         File.Copy(Path.Combine(second.Directory, "tls.key"), key, overwrite: true);
-        await Wait.UntilAsync(async () => await PresentedThumbprintAsync(second.CaFile) == second.Thumbprint, "the completed rotation");
+        await Eventually.TrueAsync(async () => await PresentedThumbprintAsync(second.CaFile) == second.Thumbprint, "the completed rotation");
         Assert.Equal(1, PrometheusText.Sum(await PrometheusText.ScrapeAsync(_host!.HealthUri), "injector_tls_reloads_total", "result=\"error\"", "reason=\"invalid\""));
     }
 

@@ -49,7 +49,7 @@ public sealed class EveryAnswerTests : IClassFixture<WebhookFixture>
             Assert.False(string.IsNullOrEmpty(json["error"]!.GetValue<string>()));
         }
 
-        await Wait.UntilAsync(
+        await Eventually.TrueAsync(
             async () => PrometheusText.Sum(await PrometheusText.ScrapeAsync(_webhook.Host.HealthUri), "injector_admission_requests_total") == before + 1,
             "the answer to be counted once");
     }
