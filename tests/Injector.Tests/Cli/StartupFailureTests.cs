@@ -169,6 +169,20 @@ public sealed class StartupFailureTests : IDisposable
         Assert.All(injector.Lines.Where(l => l.Stream == OutputStream.StdOut), l => JsonDocument.Parse(l.Text).Dispose());
     }
 
+    [Fact]
+    public async Task Logs_are_human_readable_text_on_a_terminal()
+    {
+        // script(1) (util-linux, on every Debian) runs the injector with its stdout on a pseudo-terminal.
+        var command = string.Join(' ', new[] { ProcessSpec.DotnetFromTestOutput("injector.dll").FileName, Path.Combine(AppContext.BaseDirectory, "injector.dll") }
+            .Concat(Serve()).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        using var injector = TestProcess.Start(new ProcessSpec("script", ["-qfec", command, "/dev/null"]) { DisplayName = "injector on a pty" });
+
+        var listening = await injector.WaitForLineAsync(l => l.Contains("Webhook listening on", StringComparison.Ordinal), "the listening line");
+
+        Assert.DoesNotContain("\"EventId\"", listening, StringComparison.Ordinal);
+        Assert.Contains("Injector[400]", listening, StringComparison.Ordinal); // the console formatter's category[event id]
+    }
+
     private const string Kubeconfig = """
         apiVersion: v1
         kind: Config
