@@ -200,8 +200,8 @@ public sealed class AdmissionReviewHandler
 
     private static AdmissionOutcome Respond(string uid, PodIdentity identity, InjectionResult result)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer, JsonPatchSerializer.WriterOptions))
+        using var scratch = ScratchWriter.Rent(ScratchWriter.Use.Response);
+        var writer = scratch.Writer;
         {
             writer.WriteStartObject();
             writer.WriteString("apiVersion", ApiVersion);
@@ -220,7 +220,9 @@ public sealed class AdmissionReviewHandler
             else if (result.Patch.Count > 0)
             {
                 writer.WriteString("patchType", "JSONPatch");
-                writer.WriteBase64String("patch", JsonPatchSerializer.ToUtf8(result.Patch));
+                using var patch = ScratchWriter.Rent(ScratchWriter.Use.Patch);
+                JsonPatchSerializer.Write(result.Patch, patch.Writer);
+                writer.WriteBase64String("patch", patch.Flush());
             }
 
             if (result.Warnings.Count > 0)
@@ -238,7 +240,7 @@ public sealed class AdmissionReviewHandler
             writer.WriteEndObject();
         }
 
-        return new AdmissionOutcome(200, buffer.WrittenSpan.ToArray(), uid, identity, result, null);
+        return new AdmissionOutcome(200, scratch.Flush().ToArray(), uid, identity, result, null);
     }
 
     /// <summary>HTTP 400 with a small JSON error body; used for problems with the request itself.</summary>
