@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Json;
+using Sidecars.Contract;
 
 namespace Shawarma.State;
 
@@ -37,41 +40,21 @@ internal sealed class DeploymentState : IEquatable<DeploymentState>
 
     private static string Render(IReadOnlyList<string> services)
     {
-        var json = new StringBuilder(services.Count == 0 ? "{\"status\":\"inactive\"" : "{\"status\":\"active\"")
-            .Append(",\"activeServices\":[");
-        for (var i = 0; i < services.Count; i++)
+        var buffer = new ArrayBufferWriter<byte>(64);
+        using (var json = new Utf8JsonWriter(buffer))
         {
-            if (i > 0)
+            json.WriteStartObject();
+            json.WriteString(ShawarmaContract.StatusField, services.Count == 0 ? ShawarmaContract.InactiveStatus : ShawarmaContract.ActiveStatus);
+            json.WriteStartArray(ShawarmaContract.ActiveServicesField);
+            foreach (var service in services)
             {
-                json.Append(',');
+                json.WriteStringValue(service);
             }
 
-            AppendJsonString(json, services[i]);
+            json.WriteEndArray();
+            json.WriteEndObject();
         }
 
-        return json.Append("]}").ToString();
-    }
-
-    private static void AppendJsonString(StringBuilder json, string value)
-    {
-        // Service names are DNS labels; escaping is defensive only.
-        json.Append('"');
-        foreach (var c in value)
-        {
-            if (c is '"' or '\\')
-            {
-                json.Append('\\').Append(c);
-            }
-            else if (c < ' ')
-            {
-                json.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                json.Append(c);
-            }
-        }
-
-        json.Append('"');
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }
