@@ -41,7 +41,7 @@ public sealed class KubeApiClient : IDisposable
     public string? DefaultNamespace { get; internal init; }
 
     /// <summary>How long a GET, POST or PUT may take before it counts as failed.</summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Connects with <paramref name="kubeconfigPath"/>, else the files of <c>KUBECONFIG</c>, else the in-cluster

@@ -69,11 +69,7 @@ internal sealed class WebhookHost : IAsyncDisposable
         if (clusterRoles.Count > 0)
         {
             // Sidecars that read the API get a RoleBinding per (namespace, service account) of injected pods.
-            builder.Services.AddSingleton<k8s.IKubernetes>(_ => new k8s.Kubernetes(k8s.KubernetesClientConfiguration.IsInCluster()
-                ? k8s.KubernetesClientConfiguration.InClusterConfig()
-                : k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile()));
-            builder.Services.AddSingleton(new Rbac.RoleBindingReconcilerOptions { ClusterRoles = clusterRoles });
-            builder.Services.AddHostedService<Rbac.RoleBindingReconciler>();
+            Rbac.RoleBindingLoop.AddRoleBindingLoop(builder.Services, new Rbac.RoleBindingReconcilerOptions { ClusterRoles = clusterRoles });
         }
 
         builder.Services.AddSingleton(metrics);
