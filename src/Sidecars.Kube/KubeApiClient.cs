@@ -64,6 +64,13 @@ public sealed class KubeApiClient : IDisposable
     /// <summary>PUTs (replaces) <paramref name="body"/> at <paramref name="path"/>; returns the stored object.</summary>
     public Task<JsonDocument> PutAsync(string path, ReadOnlyMemory<byte> body, CancellationToken ct) => SendAsync(HttpMethod.Put, path, body, ct);
 
+    /// <summary>One watch connection with the <see cref="ListWatchOptions"/> defaults for its timeouts.</summary>
+    public IAsyncEnumerable<KubeWatchEvent> WatchAsync(string path, string? resourceVersion, CancellationToken ct)
+    {
+        var defaults = new ListWatchOptions();
+        return WatchAsync(path, resourceVersion, defaults.WatchTimeout, defaults.WatchTimeout + defaults.IdleGrace, null, ct);
+    }
+
     /// <summary>
     /// Watches <paramref name="path"/> (a collection, with its selectors) from <paramref name="resourceVersion"/>, bookmarks
     /// on. The server ends the stream after <paramref name="timeout"/>; when no byte arrives for

@@ -160,14 +160,14 @@ internal static class KubeConfigReader
             userName,
             server,
             Scalar(context, "namespace"),
-            FilePath(cluster, "certificate-authority", clusterDir),
+            FilePath(cluster, "certificate-authority", clusterDir, source),
             Data(cluster, "certificate-authority-data", source, $"cluster '{clusterName}'"),
             string.Equals(Scalar(cluster, "insecure-skip-tls-verify"), "true", StringComparison.OrdinalIgnoreCase),
             u is null ? null : Scalar(u, "token"),
-            u is null ? null : FilePath(u, "tokenFile", userDir),
-            u is null ? null : FilePath(u, "client-certificate", userDir),
+            u is null ? null : FilePath(u, "tokenFile", userDir, source),
+            u is null ? null : FilePath(u, "client-certificate", userDir, source),
             u is null ? null : Data(u, "client-certificate-data", source, $"user '{userName}'"),
-            u is null ? null : FilePath(u, "client-key", userDir),
+            u is null ? null : FilePath(u, "client-key", userDir, source),
             u is null ? null : Data(u, "client-key-data", source, $"user '{userName}'"));
     }
 
@@ -205,7 +205,7 @@ internal static class KubeConfigReader
         return null;
     }
 
-    private static string? FilePath(YamlMappingNode map, string key, string baseDirectory)
+    private static string? FilePath(YamlMappingNode map, string key, string baseDirectory, string source)
     {
         var path = Scalar(map, key);
         if (path is null)
@@ -214,7 +214,7 @@ internal static class KubeConfigReader
         }
 
         return path.Contains('\0', StringComparison.Ordinal)
-            ? throw new KubeConfigException($"kubeconfig: {key} '{path.Replace("\0", "\\0", StringComparison.Ordinal)}' contains a NUL character")
+            ? throw Invalid(source, $"has {key} '{path.Replace("\0", "\\0", StringComparison.Ordinal)}', which contains a NUL character")
             : Path.GetFullPath(path, baseDirectory);
     }
 

@@ -140,7 +140,7 @@ internal static class KubeConnection
                 collection.Add(X509CertificateLoader.LoadCertificate(data));
             }
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
             throw new KubeConfigException($"{what} is not a PEM or DER certificate", e);
         }
@@ -157,7 +157,7 @@ internal static class KubeConnection
         {
             using var alone = X509Certificate2.CreateFromPem(certText);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
             throw new KubeConfigException($"the client-certificate of user '{user}' is not a PEM certificate", e);
         }
@@ -174,8 +174,9 @@ internal static class KubeConnection
             // Round-trip through PKCS#12 so the private key is usable by SslStream on every platform.
             return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pkcs12), null);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
+            // ArgumentException: a key of another algorithm than the certificate's (an RSA key for an ECDSA certificate).
             throw new KubeConfigException($"the client-key of user '{user}' does not belong to its client-certificate", e);
         }
     }

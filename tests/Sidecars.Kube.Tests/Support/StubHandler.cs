@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 
-namespace Shawarma.Tests.Kube;
+namespace Sidecars.Kube.Tests.Support;
 
 /// <summary>Answers every request with a fixed status and body; records the requests.</summary>
 internal sealed class StubHandler(HttpStatusCode status, string body) : HttpMessageHandler
