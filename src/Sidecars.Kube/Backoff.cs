@@ -13,13 +13,13 @@ public sealed class Backoff
 
     public Backoff(TimeSpan initial, TimeSpan max, Random? random = null)
     {
-        if (initial <= TimeSpan.Zero || max < initial)
+        if (initial <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(initial), "backoff needs 0 < initial <= max");
+            throw new ArgumentOutOfRangeException(nameof(initial), "the first delay must be positive");
         }
 
         _initial = initial;
-        _max = max;
+        _max = max < initial ? initial : max;
         _random = random ?? Random.Shared;
         _next = initial;
     }

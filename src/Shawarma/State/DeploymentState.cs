@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Sidecars.Contract;
 
@@ -41,7 +42,7 @@ internal sealed class DeploymentState : IEquatable<DeploymentState>
     private static string Render(IReadOnlyList<string> services)
     {
         var buffer = new ArrayBufferWriter<byte>(64);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteString(ShawarmaContract.StatusField, services.Count == 0 ? ShawarmaContract.InactiveStatus : ShawarmaContract.ActiveStatus);

@@ -2,8 +2,8 @@ using System.Text.Json.Nodes;
 
 namespace Shawarma.Tests.Fakes;
 
-/// <summary>Kubernetes object JSON shaped like what kube-apiserver 1.33 returns.</summary>
-internal static class KubeJson
+/// <summary>EndpointSlice and Service JSON shaped like what kube-apiserver 1.33 returns.</summary>
+internal static class Objects
 {
     public const string Namespace = "shop";
 
@@ -101,15 +101,4 @@ internal static class KubeJson
             ["status"] = new JsonObject { ["loadBalancer"] = new JsonObject() },
         };
     }
-
-    public static JsonObject Status(int code, string reason, string message) => new()
-    {
-        ["kind"] = "Status",
-        ["apiVersion"] = "v1",
-        ["metadata"] = new JsonObject(),
-        ["status"] = "Failure",
-        ["message"] = message,
-        ["reason"] = reason,
-        ["code"] = code,
-    };
 }
