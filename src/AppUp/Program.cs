@@ -48,7 +48,7 @@ internal static class Program
 
         if (!OptionsParser.TryParse(args, Environment.GetEnvironmentVariable, LogSettings.DefaultFormat, out var options, out var error))
         {
-            new SidecarLog(Name, LogLevel.Error, LogSettings.DefaultFormat).Error($"{error}; see appup --help");
+            new SidecarLog(Name, LogLevel.Error, LogSettings.EarlyFormat(Environment.GetEnvironmentVariable)).Error($"{error}; see appup --help");
             return 2;
         }
 

@@ -15,6 +15,7 @@ internal static class Program
             return OperatingSystem.IsWindows() ? ExitCodes.Usage : Install.SelfInstaller.Run(directory);
         }
 
+        Log.Current = new SidecarLog(SidecarNames.Proa, LogLevel.Info, LogSettings.EarlyFormat(Environment.GetEnvironmentVariable));
         var parsed = OptionsParser.Parse(args, Environment.GetEnvironmentVariable, LogSettings.DefaultFormat);
         if (parsed.HelpRequested)
         {

@@ -22,7 +22,7 @@ internal static class Program
 
         if (parsed.Options is not { } options)
         {
-            new SidecarLog(SidecarNames.Shawarma, LogLevel.Error, LogSettings.DefaultFormat)
+            new SidecarLog(SidecarNames.Shawarma, LogLevel.Error, LogSettings.EarlyFormat(Environment.GetEnvironmentVariable))
                 .Error($"{parsed.Error}; run 'shawarma {ShawarmaContract.MonitorCommand} --help' for usage");
             return 1;
         }

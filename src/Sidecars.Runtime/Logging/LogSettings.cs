@@ -8,6 +8,16 @@ public static class LogSettings
     /// <summary>JSON unless stderr is a terminal: containers get machine-readable lines, people get text.</summary>
     public static LogFormat DefaultFormat => Console.IsErrorRedirected ? LogFormat.Json : LogFormat.Text;
 
+    /// <summary>
+    /// The format to report errors in before the command line is understood: <c>LOG_FORMAT</c> when it is valid,
+    /// else <see cref="DefaultFormat"/>.
+    /// </summary>
+    public static LogFormat EarlyFormat(Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return TryParseFormat(environment(LogContract.FormatVariable), DefaultFormat, out var format, out _) ? format : DefaultFormat;
+    }
+
     /// <summary>Parses <c>json</c> or <c>text</c> (any case); null or blank means <paramref name="fallback"/>.</summary>
     public static bool TryParseFormat(string? text, LogFormat fallback, out LogFormat format, out string? error)
     {
