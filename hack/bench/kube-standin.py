@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """A tiny Kubernetes API stand-in for the sidecar benchmarks (plain HTTP on 127.0.0.1).
 
-Serves, in namespace NS, with the shapes kube-apiserver 1.33 returns (see tests/Shawarma.Tests/Fakes/KubeJson.cs):
+Serves, in namespace NS, with the shapes kube-apiserver 1.33 returns (see tests/Shawarma.Tests/Fakes/Objects.cs):
   GET /apis/discovery.k8s.io/v1/namespaces/NS/endpointslices   list: one slice of Service SERVICE with POD ready
   GET /api/v1/namespaces/NS/services                           list: Service SERVICE
-  GET /api/v1/namespaces/NS/pods/POD                           Pod POD: containers app (proa's) and sidecar (not ready)
+  GET /api/v1/namespaces/NS/pods?fieldSelector=metadata.name=POD  list: Pod POD: containers app (proa's) and sidecar (not ready)
+  GET /api/v1/namespaces/NS/pods/POD                           Pod POD
   ...?watch=1                                                  chunked watch that stays open (until timeoutSeconds)
 Usage: kube-standin.py PORTFILE [--namespace NS] [--service SERVICE] [--pod POD]
 Binds an ephemeral port and writes it to PORTFILE once listening.
@@ -125,6 +126,10 @@ class Handler(BaseHTTPRequestHandler):
                                                [endpoint_slice(ns, Handler.service, Handler.pod)]))
         if path == f"/api/v1/namespaces/{ns}/services":
             return self.send_json(200, listing("ServiceList", "v1", [service_obj(ns, Handler.service)]))
+        if path == f"/api/v1/namespaces/{ns}/pods":
+            wanted = (query.get("fieldSelector") or [""])[0]
+            pods = [pod_obj(ns, Handler.pod)] if wanted in ("", f"metadata.name={Handler.pod}") else []
+            return self.send_json(200, listing("PodList", "v1", pods))
         if path == f"/api/v1/namespaces/{ns}/pods/{Handler.pod}":
             return self.send_json(200, pod_obj(ns, Handler.pod))
         self.send_json(404, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
