@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using System.Text.RegularExpressions;
+using Sidecars.Runtime.Tests.Support;
 using TestKit;
 using TestKit.Certificates;
 
@@ -11,7 +11,7 @@ namespace Sidecars.Kube.Tests;
 /// Where the connection comes from and what a kubeconfig may contain. Kubeconfigs are untrusted input: every bad
 /// one is a <see cref="KubeConfigException"/> with one sentence that names the file or entry, never a crash.
 /// </summary>
-public sealed partial class KubeConfigTests : IDisposable
+public sealed class KubeConfigTests : IDisposable
 {
     private const string Config = """
         apiVersion: v1
@@ -58,15 +58,8 @@ public sealed partial class KubeConfigTests : IDisposable
     private KubeConfigException Fails(string? path = null, string? context = null, string serviceAccountDir = "/nonexistent")
     {
         var e = Assert.Throws<KubeConfigException>(() => Create(path, context, serviceAccountDir));
-        AssertOneSentence(e.Message);
+        Sentences.AssertOneSentence(e.Message);
         return e;
-    }
-
-    private static void AssertOneSentence(string message)
-    {
-        Assert.DoesNotContain('\n', message);
-        Assert.DoesNotMatch(ResourceKey(), message);
-        Assert.DoesNotContain("Exception", message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -357,8 +350,4 @@ public sealed partial class KubeConfigTests : IDisposable
         ca.WriteCertificateFile(_dir.File("sa/ca.crt"));
         return _dir.File("sa");
     }
-
-    // A BCL resource key such as IO_PathNotFound_Path or Cryptography_X509_NoOrMismatchedPemKey (not an UPPER_CASE name).
-    [GeneratedRegex(@"\b(?=[A-Za-z0-9_]*[a-z])[A-Z][A-Za-z0-9]*_[A-Z][A-Za-z0-9_]*\b")]
-    private static partial Regex ResourceKey();
 }

@@ -42,5 +42,9 @@ public sealed class ErrorTextTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Exceptions_get_our_words(Exception exception, string expected) => Assert.Equal(expected, ErrorText.Describe(exception));
+    public void Exceptions_get_our_words(Exception exception, string expected)
+    {
+        Assert.Equal(expected, ErrorText.Describe(exception));
+        Support.Sentences.AssertOneSentence(expected);
+    }
 }

@@ -1,3 +1,4 @@
+using TestKit;
 using System.Net;
 using System.Net.Sockets;
 using AppUp.Tests.Support;

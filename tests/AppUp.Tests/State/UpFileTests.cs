@@ -1,3 +1,4 @@
+using TestKit;
 using AppUp.State;
 using AppUp.Tests.Support;
 

@@ -1,12 +1,13 @@
-using System.Text.RegularExpressions;
 using Proa.Tests.Infrastructure;
 using TestKit;
 using TestKit.Kube.Server;
 
+using Sidecars.Runtime.Tests.Support;
+
 namespace Proa.Tests.EndToEnd;
 
 /// <summary>Input proa does not control (its command line, the kubeconfig, the pod) never crashes it.</summary>
-public sealed partial class HostileInputTests
+public sealed class HostileInputTests
 {
     [Theory]
     [InlineData("NaN")]
@@ -19,7 +20,7 @@ public sealed partial class HostileInputTests
         await using var s = await Scenario.StartAsync(TestPods.AllReady());
         var proa = s.Run(["--startup-timeout", value], Scenario.Sh("exit 0"));
         Assert.Equal(2, await proa.WaitForExitAsync(Scenario.Deadline));
-        AssertOneSentence(proa.StdErr, "--startup-timeout");
+        Sentences.AssertNoCrashAndMentions(proa.StdErr, "--startup-timeout");
     }
 
     [Fact]
@@ -56,7 +57,7 @@ public sealed partial class HostileInputTests
             new Dictionary<string, string?> { ["POD_NAME"] = TestPods.Name, ["POD_NAMESPACE"] = TestPods.Namespace });
         await using var _ = proa;
         Assert.Equal(5, await proa.WaitForExitAsync(Scenario.Deadline));
-        AssertOneSentence(proa.StdErr, kind == "deep" ? path : "does not belong to its client-certificate");
+        Sentences.AssertNoCrashAndMentions(proa.StdErr, kind == "deep" ? path : "does not belong to its client-certificate");
         Assert.Contains("GET /quit (body 0 bytes)", s.Shutdown.Calls);
     }
 
@@ -73,16 +74,4 @@ public sealed partial class HostileInputTests
     }
 
     private static string B64(string text) => Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(text));
-
-    private static void AssertOneSentence(string stderr, string mentions)
-    {
-        Assert.DoesNotContain("Unhandled exception", stderr);
-        Assert.DoesNotContain("   at ", stderr);
-        Assert.DoesNotMatch(ResourceKey(), stderr);
-        Assert.Contains(mentions, stderr);
-    }
-
-    // A BCL resource key such as IO_PathNotFound_Path (not an UPPER_CASE environment variable name).
-    [GeneratedRegex(@"\b(?=[A-Za-z0-9_]*[a-z])[A-Z][A-Za-z0-9]*_[A-Z][A-Za-z0-9_]*\b")]
-    private static partial Regex ResourceKey();
 }

@@ -3,18 +3,19 @@ using System.Net.Sockets;
 using System.Text;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Shawarma.Tests.Fakes;
 using TestKit;
 using TestKit.Certificates;
 using TestKit.Kube;
 using TestKit.Kube.Server;
 
+using Sidecars.Runtime.Tests.Support;
+
 namespace Shawarma.Tests.EndToEnd;
 
 /// <summary>Input shawarma does not control (kubeconfig, API server, local clients) never crashes or starves it.</summary>
 [Collection(SerialProcesses.Name)]
-public sealed partial class HostileInputTests
+public sealed class HostileInputTests
 {
     private static readonly TimeSpan ExitDeadline = TimeSpan.FromSeconds(10);
 
@@ -40,18 +41,15 @@ public sealed partial class HostileInputTests
 
         await using var process = ShawarmaProgram.Start(["monitor", "--kubeconfig", path, "--service", "web", "--pod", "p", "--namespace", "n", "--listen-port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         Assert.Equal(1, await process.WaitForExitAsync(ExitDeadline));
-        AssertOneSentence(process.Output, kind == "deep" ? path : "does not belong to its client-certificate");
+        Sentences.AssertNoCrashAndMentions(process.Output, kind == "deep" ? path : "does not belong to its client-certificate");
     }
 
     [Fact]
     public async Task Logs_are_json_lines_by_default_and_text_on_request()
     {
         await using var s = await Scenario.CreateAsync();
-        s.Upsert(Objects.Slice("web-abc12", "web", Objects.Endpoint(Scenario.Pod, true)));
-        var process = s.Start("--service", "web", "--disable-notifier");
-        await s.WaitForStateAsync(Scenario.Active("web"), "active");
-        process.Signal(PosixSignal.SIGTERM);
-        Assert.Equal(0, await process.WaitForExitAsync(ExitDeadline));
+        var process = await s.StartActiveAsync("--service", "web", "--disable-notifier");
+        await s.StopAsync();
         var lines = process.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.NotEmpty(lines);
         foreach (var line in lines)
@@ -72,8 +70,6 @@ public sealed partial class HostileInputTests
     public async Task Api_answering_every_watch_with_410_is_not_hammered()
     {
         await using var s = await Scenario.CreateAsync();
-        s.Upsert(Objects.Slice("web-abc12", "web", Objects.Endpoint(Scenario.Pod, true)));
-
         // Every watch meets a compacted resourceVersion: 200 and an ERROR event with a 410 Status, at once.
         s.Api.Faults.Add(KubeFault.Delay(TimeSpan.Zero), r =>
         {
@@ -84,24 +80,20 @@ public sealed partial class HostileInputTests
 
             return false;
         });
-        var process = s.Start("--service", "web", "--disable-notifier");
-        await s.WaitForStateAsync(Scenario.Active("web"), "active");
+        await s.StartActiveAsync("--service", "web", "--disable-notifier");
         var lists = s.Lists(ResourceTypes.EndpointSlice);
         await Task.Delay(TimeSpan.FromSeconds(4));
         // With backoff from 0.5 s doubling: about 4 relists in 4 s. Without it: hundreds.
         Assert.InRange(s.Lists(ResourceTypes.EndpointSlice) - lists, 1, 8);
         Assert.Equal(Scenario.Active("web"), await s.GetStateAsync());
-        process.Signal(PosixSignal.SIGTERM);
-        Assert.Equal(0, await process.WaitForExitAsync(ExitDeadline));
+        await s.StopAsync();
     }
 
     [Fact]
     public async Task State_server_serves_new_clients_while_others_pipeline_without_reading()
     {
         await using var s = await Scenario.CreateAsync();
-        s.Upsert(Objects.Slice("web-abc12", "web", Objects.Endpoint(Scenario.Pod, true)));
-        var process = s.Start("--service", "web", "--disable-notifier");
-        await s.WaitForStateAsync(Scenario.Active("web"), "active");
+        await s.StartActiveAsync("--service", "web", "--disable-notifier");
 
         // 300 clients send requests without end and never read: their responses pile up until sends block.
         var request = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("GET /deploymentstate HTTP/1.1\r\nHost: x\r\n\r\n", 1000)));
@@ -152,8 +144,7 @@ public sealed partial class HostileInputTests
             await Task.WhenAll(writers);
         }
 
-        process.Signal(PosixSignal.SIGTERM);
-        Assert.Equal(0, await process.WaitForExitAsync(ExitDeadline));
+        await s.StopAsync();
     }
 
     /// <summary>A fresh connection (not a pooled one that got in before the hogs) gets a whole answer.</summary>
@@ -176,16 +167,4 @@ public sealed partial class HostileInputTests
     }
 
     private static string B64(string text) => Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(text));
-
-    private static void AssertOneSentence(string output, string mentions)
-    {
-        Assert.DoesNotContain("Unhandled exception", output);
-        Assert.DoesNotContain("   at ", output);
-        Assert.DoesNotMatch(ResourceKey(), output);
-        Assert.Contains(mentions, output);
-    }
-
-    // A BCL resource key such as IO_PathNotFound_Path (not an UPPER_CASE environment variable name).
-    [GeneratedRegex(@"\b(?=[A-Za-z0-9_]*[a-z])[A-Z][A-Za-z0-9]*_[A-Z][A-Za-z0-9_]*\b")]
-    private static partial Regex ResourceKey();
 }

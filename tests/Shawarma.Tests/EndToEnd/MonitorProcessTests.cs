@@ -54,8 +54,7 @@ public sealed class MonitorProcessTests
         Assert.All(s.App.ContentTypes, ct => Assert.StartsWith("application/json", ct, StringComparison.Ordinal));
         Assert.Equal(Scenario.Inactive, await s.GetStateAsync());
 
-        process.Signal(PosixSignal.SIGTERM);
-        Assert.Equal(0, await process.WaitForExitAsync(ExitDeadline));
+        await s.StopAsync();
         Assert.Equal(3, s.App.Delivered.Count);
     }
 
@@ -111,8 +110,7 @@ public sealed class MonitorProcessTests
         Assert.Equal(2, s.Lists(ResourceTypes.EndpointSlice));
         Assert.Contains("410", process.Output, StringComparison.Ordinal);
 
-        process.Signal(PosixSignal.SIGTERM);
-        Assert.Equal(0, await process.WaitForExitAsync(ExitDeadline));
+        await s.StopAsync();
     }
 
     [Fact]
@@ -153,8 +151,7 @@ public sealed class MonitorProcessTests
         Assert.Equal(Scenario.Inactive, s.App.Delivered.Last());
         Assert.Equal(Scenario.Inactive, await s.GetStateAsync());
 
-        process.Signal(PosixSignal.SIGTERM);
-        Assert.Equal(0, await process.WaitForExitAsync(ExitDeadline));
+        await s.StopAsync();
     }
 
     [Fact]
@@ -174,8 +171,7 @@ public sealed class MonitorProcessTests
         await s.WaitForDeliveredAsync(1, "active once the app is back");
         Assert.Equal(Scenario.Active("web"), s.App.Delivered.Single());
 
-        process.Signal(PosixSignal.SIGTERM);
-        Assert.Equal(0, await process.WaitForExitAsync(ExitDeadline));
+        await s.StopAsync();
         Assert.Single(s.App.Delivered);
     }
 
@@ -199,8 +195,7 @@ public sealed class MonitorProcessTests
         await s.WaitForDeliveredAsync(1, "state after the app started");
         Assert.Equal(Scenario.Active("web"), app.Delivered.Single());
 
-        process.Signal(PosixSignal.SIGTERM);
-        Assert.Equal(0, await process.WaitForExitAsync(ExitDeadline));
+        await s.StopAsync();
         Assert.Single(app.Delivered);
     }
 
@@ -232,8 +227,7 @@ public sealed class MonitorProcessTests
         await s.WaitForDeliveredAsync(3, "inactive");
         Assert.Equal(Scenario.Inactive, s.App.Delivered.Last());
 
-        process.Signal(PosixSignal.SIGTERM);
-        Assert.Equal(0, await process.WaitForExitAsync(ExitDeadline));
+        await s.StopAsync();
     }
 
     [Fact]
@@ -252,8 +246,7 @@ public sealed class MonitorProcessTests
         await s.WaitForDeliveredAsync(2, "active once labels match");
         Assert.Equal(Scenario.Active("web"), s.App.Delivered.Last());
 
-        process.Signal(PosixSignal.SIGTERM);
-        Assert.Equal(0, await process.WaitForExitAsync(ExitDeadline));
+        await s.StopAsync();
     }
 
     [Fact]
@@ -266,8 +259,7 @@ public sealed class MonitorProcessTests
         await s.WaitForStateAsync(Scenario.Active("web"), "active");
         Assert.Equal(0, s.App!.Attempts);
 
-        process.Signal(PosixSignal.SIGTERM);
-        Assert.Equal(0, await process.WaitForExitAsync(ExitDeadline));
+        await s.StopAsync();
         Assert.Equal(0, s.App.Attempts);
     }
 
@@ -311,9 +303,7 @@ public sealed class MonitorProcessTests
     public async Task State_server_handles_keep_alive_and_pipelined_requests()
     {
         await using var s = await Scenario.CreateAsync();
-        s.Upsert(Objects.Slice("web-abc12", "web", Objects.Endpoint(Scenario.Pod, true)));
-        var process = s.Start("--service", "web", "--disable-notifier");
-        await s.WaitForStateAsync(Scenario.Active("web"), "active");
+        await s.StartActiveAsync("--service", "web", "--disable-notifier");
 
         using var client = new TcpClient();
         await client.ConnectAsync(IPAddress.Loopback, s.ListenPort);
@@ -325,7 +315,6 @@ public sealed class MonitorProcessTests
         Assert.Equal(3, all.Split("HTTP/1.1 200 OK").Length - 1);
         Assert.Equal(2, all.Split(Scenario.Active("web")).Length - 1);
 
-        process.Signal(PosixSignal.SIGTERM);
-        Assert.Equal(0, await process.WaitForExitAsync(ExitDeadline));
+        await s.StopAsync();
     }
 }

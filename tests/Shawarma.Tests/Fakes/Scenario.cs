@@ -70,6 +70,23 @@ internal sealed class Scenario : IAsyncDisposable
         return Process;
     }
 
+    /// <summary>One ready endpoint of Service "web" for <see cref="Pod"/>, shawarma started with <paramref name="args"/>,
+    /// and its state server answering "active".</summary>
+    public async Task<TestProcess> StartActiveAsync(params string[] args)
+    {
+        Upsert(Objects.Slice("web-abc12", "web", Objects.Endpoint(Pod, true)));
+        var process = Start(args);
+        await WaitForStateAsync(Active("web"), "active");
+        return process;
+    }
+
+    /// <summary>SIGTERM; shawarma must exit 0 promptly.</summary>
+    public async Task StopAsync()
+    {
+        Process!.Signal(System.Runtime.InteropServices.PosixSignal.SIGTERM);
+        Assert.Equal(0, await Process.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+    }
+
     public async Task<string?> GetStateAsync()
     {
         try
