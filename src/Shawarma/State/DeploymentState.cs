@@ -1,7 +1,4 @@
-using System.Buffers;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using Sidecars.Contract;
 
 namespace Shawarma.State;
@@ -39,23 +36,46 @@ internal sealed class DeploymentState : IEquatable<DeploymentState>
 
     public override string ToString() => IsActive ? "active [" + string.Join(", ", ActiveServices) + "]" : "inactive";
 
+    // Hand-written rather than Utf8JsonWriter: this is all the JSON shawarma writes besides its logs, and the writer's
+    // encoder tables would cost start-up pages in every pod.
     private static string Render(IReadOnlyList<string> services)
     {
-        var buffer = new ArrayBufferWriter<byte>(64);
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        var json = new StringBuilder("{\"").Append(ShawarmaContract.StatusField).Append("\":\"")
+            .Append(services.Count == 0 ? ShawarmaContract.InactiveStatus : ShawarmaContract.ActiveStatus)
+            .Append("\",\"").Append(ShawarmaContract.ActiveServicesField).Append("\":[");
+        for (var i = 0; i < services.Count; i++)
         {
-            json.WriteStartObject();
-            json.WriteString(ShawarmaContract.StatusField, services.Count == 0 ? ShawarmaContract.InactiveStatus : ShawarmaContract.ActiveStatus);
-            json.WriteStartArray(ShawarmaContract.ActiveServicesField);
-            foreach (var service in services)
+            if (i > 0)
             {
-                json.WriteStringValue(service);
+                json.Append(',');
             }
 
-            json.WriteEndArray();
-            json.WriteEndObject();
+            AppendJsonString(json, services[i]);
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return json.Append("]}").ToString();
+    }
+
+    private static void AppendJsonString(StringBuilder json, string value)
+    {
+        // Service names are DNS labels; escaping is defensive only.
+        json.Append('"');
+        foreach (var c in value)
+        {
+            if (c is '"' or '\\')
+            {
+                json.Append('\\').Append(c);
+            }
+            else if (c < ' ')
+            {
+                json.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                json.Append(c);
+            }
+        }
+
+        json.Append('"');
     }
 }

@@ -21,7 +21,10 @@ internal sealed class SnapshotHandler<T>(string what, Func<JsonElement, T> parse
             _items[Name(item)] = parse(item);
         }
 
-        log.Debug($"{what}: {reason} list has {_items.Count}");
+        if (log.IsEnabled(LogLevel.Debug))
+        {
+            log.Debug($"{what}: {reason} list has {_items.Count}");
+        }
         publish([.. _items.Values]);
         return ValueTask.FromResult(ListWatchStep.Continue);
     }
@@ -38,7 +41,10 @@ internal sealed class SnapshotHandler<T>(string what, Func<JsonElement, T> parse
             _items[name] = parse(item);
         }
 
-        log.Debug($"{what}: {type} {name}");
+        if (log.IsEnabled(LogLevel.Debug))
+        {
+            log.Debug($"{what}: {type} {name}");
+        }
         publish([.. _items.Values]);
         return ValueTask.FromResult(ListWatchStep.Continue);
     }

@@ -13,9 +13,6 @@ namespace Sidecars.Runtime.Logging;
 /// </summary>
 public sealed class SidecarLog
 {
-    // Relaxed escaping: quotes in messages ('name') stay readable; these lines go to a log, never into HTML.
-    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     private readonly string _logger;
     private readonly TextWriter _writer;
     private readonly TimeProvider _time;
@@ -61,7 +58,7 @@ public sealed class SidecarLog
             if (Format == LogFormat.Json)
             {
                 _buffer.ResetWrittenCount();
-                using (var json = new Utf8JsonWriter(_buffer, WriterOptions))
+                using (var json = new Utf8JsonWriter(_buffer, Json.Options))
                 {
                     json.WriteStartObject();
                     json.WriteString("time"u8, time);
@@ -84,5 +81,14 @@ public sealed class SidecarLog
 
             _writer.Flush();
         }
+    }
+
+    /// <summary>
+    /// Created on the first JSON line, not with the logger: a sidecar that logs nothing at its level never pays for the
+    /// encoder's tables. Relaxed escaping keeps quotes readable ('name'); these lines go to a log, never into HTML.
+    /// </summary>
+    private static class Json
+    {
+        public static readonly JsonWriterOptions Options = new() { Indented = false, SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     }
 }
