@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -34,43 +32,38 @@ public sealed partial class ChartDrivenAdmissionTests
         var config = rendered.All<V1ConfigMap>().Single().Data["config.yaml"];
         Assert.Equal("Fail", webhook.FailurePolicy);
 
-        var root = Directory.CreateTempSubdirectory("chart-admission-").FullName;
-        try
-        {
-            // Mount points as the Deployment declares them, re-rooted under a temp directory.
-            var certFile = Reroot(root, env["INJECTOR_TLS_CERT_FILE"]);
-            var keyFile = Reroot(root, env["INJECTOR_TLS_KEY_FILE"]);
-            var configFile = Reroot(root, env["INJECTOR_CONFIG"]);
-            var caFile = Path.Combine(Path.GetDirectoryName(certFile)!, "ca.crt");
-            WriteCertManagerSecret(certificate.Spec.DnsNames!, certFile, keyFile, caFile);
-            Directory.CreateDirectory(Path.GetDirectoryName(configFile)!);
-            await File.WriteAllTextAsync(configFile, config);
+        using var root = new TempDirectory("chart-admission-");
+        // Mount points as the Deployment declares them, re-rooted under a temp directory.
+        var certFile = Reroot(root.Path, env["INJECTOR_TLS_CERT_FILE"]);
+        var keyFile = Reroot(root.Path, env["INJECTOR_TLS_KEY_FILE"]);
+        var configFile = Reroot(root.Path, env["INJECTOR_CONFIG"]);
+        var caFile = Path.Combine(Path.GetDirectoryName(certFile)!, "ca.crt");
+        WriteCertManagerSecret(certificate.Spec.DnsNames!, certFile, keyFile, caFile);
+        Directory.CreateDirectory(Path.GetDirectoryName(configFile)!);
+        await File.WriteAllTextAsync(configFile, config);
 
-            using var injector = StartInjector(certFile, keyFile, configFile);
-            try
-            {
-                await CallAsApiServerAsync(injector, webhook, service, certificate, caFile, config);
-            }
-            finally
-            {
-                injector.Kill(entireProcessTree: true);
-                await injector.WaitForExitAsync();
-            }
-        }
-        finally
+        using var injector = TestProcess.Start(ProcessSpec.DotnetFromTestOutput("injector.dll",
+            "serve", "--port", "0", "--health-port", "0", "--listen-address", "127.0.0.1", "--log-format", "text") with
         {
-            Directory.Delete(root, recursive: true);
-        }
+            DisplayName = "injector",
+            Environment = new Dictionary<string, string?>
+            {
+                ["INJECTOR_TLS_CERT_FILE"] = certFile,
+                ["INJECTOR_TLS_KEY_FILE"] = keyFile,
+                ["INJECTOR_CONFIG"] = configFile,
+            },
+        });
+        var listening = await injector.WaitForLineAsync(l => ListeningPort().IsMatch(l), "the webhook's listening line");
+        var port = int.Parse(ListeningPort().Match(listening).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        await CallAsApiServerAsync(port, webhook, service, certificate, caFile, config);
     }
 
-    private static async Task CallAsApiServerAsync(Process injector, V1MutatingWebhook webhook, Admissionregistrationv1ServiceReference service, Certificate certificate, string caFile, string config)
+    private static async Task CallAsApiServerAsync(int port, V1MutatingWebhook webhook, Admissionregistrationv1ServiceReference service, Certificate certificate, string caFile, string config)
     {
-        var port = await WaitForPortAsync(injector);
-
         var host = $"{service.Name}.{service.NamespaceProperty}.svc";
         Assert.Contains(host, certificate.Spec.DnsNames!);
         // Resolves the service DNS name to the local injector, checks the name and trusts only the CA bundle.
-        using var client = Injector.Tests.Support.TrustOnlyCaHandler.Create(caFile, loopbackPort: port, timeout: TimeSpan.FromSeconds(webhook.TimeoutSeconds!.Value));
+        using var client = TrustOnlyCaHandler.Create(caFile, loopbackPort: port, timeout: TimeSpan.FromSeconds(webhook.TimeoutSeconds!.Value));
         var review = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Golden", "review.json"));
         var uri = new Uri($"https://{host}:{service.Port}{service.Path}");
 
@@ -91,81 +84,13 @@ public sealed partial class ChartDrivenAdmissionTests
     private static string Reroot(string root, string? path) =>
         Path.Combine(root, (path ?? throw new InvalidOperationException("the Deployment does not set this path")).TrimStart('/'));
 
-    /// <summary>What cert-manager's CA issuer writes into the Secret: the leaf, its key, and the issuing CA.</summary>
+    /// <summary>What cert-manager's CA issuer writes into the Secret: the leaf (RSA 2048, its default) with the CA, its key, and the CA.</summary>
     private static void WriteCertManagerSecret(IList<string> dnsNames, string certFile, string keyFile, string caFile)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(certFile)!);
-        var now = DateTimeOffset.UtcNow.AddMinutes(-1);
-        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest("CN=injector-ca", caKey, HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
-        using var ca = caRequest.CreateSelfSigned(now, now.AddDays(365));
-
-        using var key = RSA.Create(2048); // cert-manager's default private key algorithm
-        var request = new CertificateRequest($"CN={dnsNames[^1]}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var san = new SubjectAlternativeNameBuilder();
-        foreach (var name in dnsNames)
-        {
-            san.AddDnsName(name);
-        }
-
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        var serial = RandomNumberGenerator.GetBytes(16);
-        serial[0] &= 0x7F;
-        using var leaf = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey), now, now.AddDays(90), serial);
-
-        File.WriteAllText(certFile, leaf.ExportCertificatePem() + "\n" + ca.ExportCertificatePem());
-        File.WriteAllText(keyFile, key.ExportRSAPrivateKeyPem());
-        File.WriteAllText(caFile, ca.ExportCertificatePem());
-    }
-
-    private static Process StartInjector(string certFile, string keyFile, string configFile)
-    {
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } dotnet ? dotnet : "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "injector.dll"));
-        foreach (var arg in new[] { "serve", "--port", "0", "--health-port", "0", "--listen-address", "127.0.0.1", "--log-format", "text" })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["INJECTOR_TLS_CERT_FILE"] = certFile;
-        info.Environment["INJECTOR_TLS_KEY_FILE"] = keyFile;
-        info.Environment["INJECTOR_CONFIG"] = configFile;
-        return Process.Start(info)!;
-    }
-
-    private static async Task<int> WaitForPortAsync(Process injector)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var output = new StringBuilder();
-        try
-        {
-            while (await injector.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
-            {
-                output.AppendLine(line);
-                if (ListeningPort().Match(line) is { Success: true } match)
-                {
-                    _ = injector.StandardOutput.ReadToEndAsync(CancellationToken.None); // keep draining
-                    return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-                }
-            }
-        }
-        finally
-        {
-            if (deadline.IsCancellationRequested || injector.HasExited)
-            {
-                injector.Kill();
-            }
-        }
-
-        throw new InvalidOperationException("the injector did not start:\n" + output + await injector.StandardError.ReadToEndAsync());
+        using var ca = TestCertificateAuthority.Create("injector-ca");
+        using var leaf = ca.IssueServer(dnsNames.Reverse(), KeyKind.Rsa2048);
+        leaf.WriteFiles(certFile, keyFile, withChain: true);
+        ca.WriteCertificateFile(caFile);
     }
 
     private static string YamlImage(string config, string sidecar)

@@ -1,36 +1,15 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Text;
 
 namespace Charts.Tests;
-
-/// <summary>Result of a finished child process.</summary>
-public sealed record ProcessResult(int ExitCode, string StdOut, string StdErr)
-{
-    public string Describe() => $"exit {ExitCode}\n--- stdout ---\n{StdOut}\n--- stderr ---\n{StdErr}";
-}
 
 /// <summary>Paths in the repository and the command-line tools the tests drive.</summary>
 public static class Repo
 {
-    private static readonly Lazy<string> RootLazy = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Injector.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"Injector.sln not found above {AppContext.BaseDirectory}");
-    });
-
-    public static string Root => RootLazy.Value;
+    public static string Root => RepositoryPaths.Root;
 
     public static string Chart => Path.Combine(Root, "charts", "injector");
 
-    public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
+    public static string PathOf(params string[] parts) => RepositoryPaths.Of(parts);
 
     private static readonly Lazy<string> HelmLazy = new(() =>
     {
@@ -48,45 +27,14 @@ public static class Repo
     /// <summary>The helm binary: PATH first, then .tools/bin/helm. Throws (the test fails) when absent.</summary>
     public static string Helm => HelmLazy.Value;
 
+    /// <summary>Runs a tool to completion (the kit's process runner; killed at the deadline), from the repository root by default.</summary>
     public static ProcessResult Run(string fileName, IEnumerable<string> args, string? workingDirectory = null,
-        IDictionary<string, string>? env = null, TimeSpan? timeout = null)
-    {
-        var psi = new ProcessStartInfo(fileName)
+        IDictionary<string, string>? env = null, TimeSpan? timeout = null) =>
+        TestProcess.Run(new ProcessSpec(fileName, args.ToList())
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Root,
-        };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        if (env is not null)
-        {
-            foreach (var (k, v) in env)
-            {
-                psi.Environment[k] = v;
-            }
-        }
-
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {fileName}");
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        p.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (stdout) { stdout.Append(e.Data).Append('\n'); } } };
-        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (stderr) { stderr.Append(e.Data).Append('\n'); } } };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        if (!p.WaitForExit(timeout ?? TimeSpan.FromMinutes(2)))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', psi.ArgumentList)} timed out");
-        }
-
-        p.WaitForExit();
-        return new ProcessResult(p.ExitCode, stdout.ToString(), stderr.ToString());
-    }
+            Environment = env?.ToDictionary(p => p.Key, p => (string?)p.Value) ?? new Dictionary<string, string?>(),
+        }, timeout ?? TimeSpan.FromMinutes(2));
 }
 
 /// <summary>Runs helm against charts/injector, caching renders by their arguments (helm is the slow part).</summary>

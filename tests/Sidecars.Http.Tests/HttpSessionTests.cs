@@ -1,6 +1,7 @@
 using System.Buffers;
 using Sidecars.Http;
 using Sidecars.Http.Tests.Support;
+using TestKit.Time;
 
 namespace Sidecars.Http.Tests;
 
@@ -12,7 +13,7 @@ public sealed class HttpSessionTests
 
     public HttpSessionTests()
     {
-        var clock = new FixedTimeProvider(new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        var clock = FakeClock.Create(new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero));
         _session = new HttpSession(_file, new HttpDate(clock), maxHeadBytes: 256, server: "appup"u8.ToArray());
     }
 

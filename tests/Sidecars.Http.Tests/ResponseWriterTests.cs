@@ -1,6 +1,7 @@
 using System.Buffers;
 using Sidecars.Http;
 using Sidecars.Http.Tests.Support;
+using TestKit.Time;
 
 namespace Sidecars.Http.Tests;
 
@@ -76,13 +77,13 @@ public sealed class ResponseWriterTests
     [Fact]
     public void Date_is_formatted_once_per_second()
     {
-        var clock = new FixedTimeProvider(new DateTimeOffset(1994, 11, 6, 8, 49, 37, TimeSpan.Zero));
+        var clock = FakeClock.Create(new DateTimeOffset(1994, 11, 6, 8, 49, 37, TimeSpan.Zero));
         var date = new HttpDate(clock);
 
         Assert.Equal("Sun, 06 Nov 1994 08:49:37 GMT", Wire.Text(date.Now));
-        clock.Now = clock.Now.AddMilliseconds(900);
+        clock.Advance(TimeSpan.FromMilliseconds(900));
         Assert.Equal("Sun, 06 Nov 1994 08:49:37 GMT", Wire.Text(date.Now));
-        clock.Now = clock.Now.AddMilliseconds(200);
+        clock.Advance(TimeSpan.FromMilliseconds(200));
         Assert.Equal("Sun, 06 Nov 1994 08:49:38 GMT", Wire.Text(date.Now));
     }
 }

@@ -1,4 +1,3 @@
-using TestKit;
 using AppUp.State;
 using AppUp.Tests.Support;
 

@@ -6,8 +6,9 @@ using TestKit.Processes;
 namespace AppUp.Tests.Support;
 
 /// <summary>
-/// The real appup program as a child process (TestKit's <see cref="TestProcess"/>): `dotnet appup.dll` from the test
-/// output, or the published native binary named by APPUP_BINARY (the same tests against it). Dispose kills it.
+/// The real appup program on the kit's <see cref="TestProcess"/>: by default `dotnet appup.dll` from the test output
+/// (the ProjectReference copies it there); set APPUP_BINARY to a published native binary to run the same tests
+/// against it. The developer's own UP_* settings never leak in. Dispose kills the process if it is still running.
 /// </summary>
 internal sealed partial class AppUpProcess : IDisposable
 {
@@ -18,15 +19,16 @@ internal sealed partial class AppUpProcess : IDisposable
 
     private AppUpProcess(IReadOnlyDictionary<string, string?> environment, string[] args)
     {
-        var spec = Environment.GetEnvironmentVariable("APPUP_BINARY") is { Length: > 0 } binary
-            ? new ProcessSpec(binary, args)
-            : ProcessSpec.DotnetFromTestOutput("appup.dll", args);
+        var binary = Environment.GetEnvironmentVariable("APPUP_BINARY");
+        var spec = string.IsNullOrEmpty(binary)
+            ? ProcessSpec.DotnetFromTestOutput("appup.dll", args)
+            : new ProcessSpec(binary, args);
         _process = TestProcess.Start(spec with
         {
             DisplayName = "appup",
-            // A developer's own settings must not leak into the tests.
             RemoveEnvironment = ["UP_FILE", "UP_PORT", "UP_INITIAL", "LOG_FORMAT", "LOG_LEVEL"],
             Environment = environment,
+            KeepStandardInputOpen = true,
         });
     }
 
@@ -61,8 +63,9 @@ internal sealed partial class AppUpProcess : IDisposable
     }
 
     public Task<string> WaitForStderrAsync(Func<string, bool> match) =>
-        _process.WaitForLineAsync(match, "appup's stderr line", Deadline, OutputStream.StdErr);
+        _process.WaitForLineAsync(match, "the expected stderr line", Deadline, OutputStream.StdErr);
 
+    /// <summary>Waits for exit and returns the exit code, once both output streams are fully read.</summary>
     public Task<int> WaitForExitAsync() => _process.WaitForExitAsync(Deadline);
 
     public void Signal(PosixSignal signal) => _process.Signal(signal);

@@ -16,7 +16,7 @@ public sealed partial class ProgramTests
         var dir = Directory.CreateTempSubdirectory("injector-run-").FullName;
         try
         {
-            using var injector = new InjectorProcess(["--port", "0", "--health-port", "0", "--listen-address", "127.0.0.1", "--log-format", "text", "--self-signed-dir", dir]);
+            using var injector = InjectorProgram.Start(["--port", "0", "--health-port", "0", "--listen-address", "127.0.0.1", "--log-format", "text", "--self-signed-dir", dir]);
             var caLine = await injector.WaitForLineAsync(l => l.Contains("Trust this CA", StringComparison.Ordinal), "the CA path");
             var listening = await injector.WaitForLineAsync(l => l.Contains("Webhook listening on", StringComparison.Ordinal), "the listening line");
             var caFile = caLine[(caLine.IndexOf(": /", StringComparison.Ordinal) + 2)..].Trim();
@@ -31,7 +31,7 @@ public sealed partial class ProgramTests
             Assert.NotNull(body["response"]!["patch"]);
             await injector.WaitForLineAsync(l => l.Contains("Injected appup into pod default/demo", StringComparison.Ordinal), "the injection log line");
 
-            injector.Signal("TERM");
+            injector.Signal(System.Runtime.InteropServices.PosixSignal.SIGTERM);
             Assert.Equal(0, await injector.WaitForExitAsync());
         }
         finally
@@ -66,10 +66,10 @@ public sealed partial class ProgramTests
                     - containerPort: 80
             """);
 
-        using var injector = new InjectorProcess(["inject", "-f", file]);
+        using var injector = InjectorProgram.Start(["inject", "-f", file]);
         Assert.Equal(0, await injector.WaitForExitAsync());
 
-        var yaml = string.Join("\n", injector.Lines.Where(l => !l.StartsWith("stderr: ", StringComparison.Ordinal)));
+        var yaml = injector.StdOut;
         var deployment = YamlJson.ParseOne(yaml)!.AsObject();
         var spec = deployment["spec"]!["template"]!["spec"]!;
         Assert.Equal("appup", spec["initContainers"]![0]!["name"]!.GetValue<string>());
@@ -83,7 +83,7 @@ public sealed partial class ProgramTests
     [Fact]
     public async Task Inject_from_stdin_reports_a_denied_workload_and_exits_1()
     {
-        using var injector = new InjectorProcess(["inject", "-f", "-"], stdin: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: {sidecars.dev/inject: envoy}\nspec:\n  containers: [{name: a, image: x}]\n");
+        using var injector = InjectorProgram.Start(["inject", "-f", "-"], stdin: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: {sidecars.dev/inject: envoy}\nspec:\n  containers: [{name: a, image: x}]\n");
 
         Assert.Equal(1, await injector.WaitForExitAsync());
         Assert.Contains("stderr: error: Pod/p: annotation sidecars.dev/inject: unknown sidecar 'envoy'", injector.Output, StringComparison.Ordinal);
@@ -96,7 +96,7 @@ public sealed partial class ProgramTests
     [InlineData(new[] { "inject" }, "inject needs -f FILE")]
     public async Task Bad_command_lines_exit_2_with_the_reason(string[] args, string expected)
     {
-        using var injector = new InjectorProcess(args);
+        using var injector = InjectorProgram.Start(args);
 
         Assert.Equal(2, await injector.WaitForExitAsync());
         Assert.Contains(expected, injector.Output, StringComparison.Ordinal);

@@ -38,12 +38,12 @@ public sealed class ConfigReloadTests : IAsyncLifetime
         var firstRevision = _host.Config.Current.Revision;
 
         await WriteAtomicallyAsync("sidecars:\n  appup:\n    image: registry.example.com/appup:2.0.0\n");
-        await Wait.UntilAsync(async () => await InjectedImageAsync() == "registry.example.com/appup:2.0.0", "the new image to be injected");
+        await Eventually.TrueAsync(async () => await InjectedImageAsync() == "registry.example.com/appup:2.0.0", "the new image to be injected");
         Assert.NotEqual(firstRevision, _host.Config.Current.Revision);
 
         await WriteAtomicallyAsync("sidecars:\n  appup:\n    imag: typo\n");
         using var plain = new HttpClient();
-        await Wait.UntilAsync(
+        await Eventually.TrueAsync(
             async () => (await plain.GetStringAsync(new Uri(_host.HealthUri, "/metrics"))).Contains("injector_config_reloads_total{result=\"error\"}", StringComparison.Ordinal),
             "the broken config to be rejected");
         Assert.Equal("registry.example.com/appup:2.0.0", await InjectedImageAsync());

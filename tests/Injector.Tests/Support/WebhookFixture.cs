@@ -6,7 +6,7 @@ namespace Injector.Tests.Support;
 /// <summary>A real webhook on loopback (ports picked by the OS) with a freshly generated CA, shared by a test class.</summary>
 public sealed class WebhookFixture : IAsyncLifetime
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("injector-tests-").FullName;
+    private readonly TempDirectory _dir = new("injector-tests-");
 
     internal WebhookHost Host { get; private set; } = null!;
 
@@ -17,7 +17,7 @@ public sealed class WebhookFixture : IAsyncLifetime
         Port = 0,
         HealthPort = 0,
         ListenAddress = "127.0.0.1",
-        SelfSignedDir = Path.Combine(_dir, "tls"),
+        SelfSignedDir = _dir.File("tls"),
         MaxRequestBytes = 64 * 1024,
         JsonLogs = false,
     };
@@ -32,6 +32,6 @@ public sealed class WebhookFixture : IAsyncLifetime
     {
         Client.Dispose();
         await Host.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
+        _dir.Dispose();
     }
 }

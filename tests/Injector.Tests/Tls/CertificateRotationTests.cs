@@ -41,7 +41,7 @@ public sealed class CertificateRotationTests : IAsyncLifetime
         var second = WriteGeneration("..2026_11_23_01_00_00.000000002");
         SwapData(second.Directory);
 
-        await Wait.UntilAsync(async () => await PresentedThumbprintAsync(second.CaFile) == second.Thumbprint, "the rotated certificate to be served");
+        await Eventually.TrueAsync(async () => await PresentedThumbprintAsync(second.CaFile) == second.Thumbprint, "the rotated certificate to be served");
         Assert.NotEqual(first.Thumbprint, second.Thumbprint);
     }
 
@@ -64,7 +64,7 @@ public sealed class CertificateRotationTests : IAsyncLifetime
 
         // The key arrives: the next check picks the consistent pair up.
         File.Copy(Path.Combine(second.Directory, "tls.key"), key, overwrite: true);
-        await Wait.UntilAsync(async () => await PresentedThumbprintAsync(second.CaFile) == second.Thumbprint, "the completed rotation");
+        await Eventually.TrueAsync(async () => await PresentedThumbprintAsync(second.CaFile) == second.Thumbprint, "the completed rotation");
         using var plain = new HttpClient();
         Assert.Contains("injector_tls_reloads_total{result=\"error\"}", await plain.GetStringAsync(new Uri(_host.HealthUri, "/metrics")), StringComparison.Ordinal);
     }

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using TestKit.Kube;
+using TestKit.Hosting;
 
 namespace TestKit.Prometheus;
 
@@ -40,7 +40,7 @@ public sealed class PrometheusStandIn : IAsyncDisposable
     }
 
     /// <summary>The base URL (no trailing slash), e.g. <c>http://127.0.0.1:39123</c>.</summary>
-    public Uri Url { get; private set; } = null!;
+    public Uri Url { get; private init; } = null!;
 
     /// <summary>Every query received, in order.</summary>
     public IReadOnlyList<PrometheusQuery> Queries => _queries.ToList();
@@ -53,14 +53,9 @@ public sealed class PrometheusStandIn : IAsyncDisposable
 
     public static async Task<PrometheusStandIn> StartAsync(TimeProvider? time = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var standIn = new PrometheusStandIn(app, time ?? TimeProvider.System);
-        app.Run(standIn.HandleAsync);
-        await app.StartAsync().ConfigureAwait(false);
-        standIn.Url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/'));
+        PrometheusStandIn? standIn = null;
+        var (app, url) = await LoopbackHttp.StartAsync(context => standIn!.HandleAsync(context)).ConfigureAwait(false);
+        standIn = new PrometheusStandIn(app, time ?? TimeProvider.System) { Url = url };
         return standIn;
     }
 
@@ -235,19 +230,8 @@ public sealed class PrometheusStandIn : IAsyncDisposable
                 await WriteAsync(context, delayed.Then, query, evaluation).ConfigureAwait(false);
                 return;
             case PrometheusResponse.HangResponse:
-            {
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, linked.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                }
-
-                context.Abort();
+                await LoopbackHttp.HangAsync(context, _stopping.Token).ConfigureAwait(false);
                 return;
-            }
 
             case PrometheusResponse.RawResponse raw:
                 context.Response.StatusCode = raw.HttpCode;
@@ -348,14 +332,7 @@ public sealed class PrometheusStandIn : IAsyncDisposable
         return obj;
     }
 
-    private static async Task WriteJsonAsync(HttpContext context, int code, JsonObject body)
-    {
-        context.Response.StatusCode = code;
-        context.Response.ContentType = "application/json";
-        var bytes = Encoding.UTF8.GetBytes(body.ToWire());
-        context.Response.ContentLength = bytes.Length;
-        await context.Response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
-    }
+    private static Task WriteJsonAsync(HttpContext context, int code, JsonObject body) => LoopbackHttp.WriteJsonAsync(context, code, body);
 
     private static double ToUnix(DateTimeOffset time) => time.ToUnixTimeMilliseconds() / 1000.0;
 

@@ -14,6 +14,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TestKit.Certificates;
+using TestKit.Hosting;
 using TestKit.Kube.Selectors;
 using TestKit.Kube.Simulation;
 using TestKit.Kube.Storage;
@@ -50,7 +51,7 @@ public sealed class KubeApiServer : IAsyncDisposable
     }
 
     /// <summary>The base URL, e.g. <c>https://127.0.0.1:41234</c> (no trailing slash).</summary>
-    public Uri Url { get; private set; } = null!;
+    public Uri Url { get; private init; } = null!;
 
     /// <summary>The object store: seed, inspect and change the world directly.</summary>
     public KubeStore Store { get; }
@@ -83,12 +84,10 @@ public sealed class KubeApiServer : IAsyncDisposable
             serving = ca.IssueLocalhost();
         }
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel =>
-        {
-            kestrel.Limits.MaxRequestBodySize = 3 * 1024 * 1024; // etcd's object size limit, as the API server enforces
-            kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        KubeApiServer? server = null;
+        var (app, url) = await LoopbackHttp.StartAsync(
+            context => server!.HandleAsync(context),
+            listen =>
             {
                 if (serving is not null)
                 {
@@ -99,15 +98,10 @@ public sealed class KubeApiServer : IAsyncDisposable
                         ClientCertificateValidation = (_, _, _) => true, // checked against the CA per request
                     });
                 }
-            });
-        });
-        var app = builder.Build();
-        var server = new KubeApiServer(app, options, store, ca, serving);
+            },
+            kestrel => kestrel.Limits.MaxRequestBodySize = 3 * 1024 * 1024); // etcd's object size limit, as the API server enforces
+        server = new KubeApiServer(app, options, store, ca, serving) { Url = url };
         store.Changed += server.OnChanged;
-        app.Run(server.HandleAsync);
-        await app.StartAsync().ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.Url = new Uri(address.TrimEnd('/'));
         return server;
     }
 
@@ -331,19 +325,8 @@ public sealed class KubeApiServer : IAsyncDisposable
                 await context.Response.WriteAsync(plain.Text, context.RequestAborted).ConfigureAwait(false);
                 return true;
             case KubeFault.HangFault:
-            {
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, linked.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                }
-
-                context.Abort();
+                await LoopbackHttp.HangAsync(context, _stopping.Token).ConfigureAwait(false);
                 return true;
-            }
 
             case KubeFault.DelayFault delay:
                 await Task.Delay(delay.Duration, context.RequestAborted).ConfigureAwait(false);
@@ -907,14 +890,9 @@ public sealed class KubeApiServer : IAsyncDisposable
         return new JsonObject { ["kind"] = "APIResourceList", ["apiVersion"] = "v1", ["groupVersion"] = groupVersion, ["resources"] = resources };
     }
 
-    private static async Task WriteJsonAsync(HttpContext context, RecordedRequest recorded, int code, JsonObject body)
+    private static Task WriteJsonAsync(HttpContext context, RecordedRequest recorded, int code, JsonObject body)
     {
         recorded.StatusCode = code;
-        var response = context.Response;
-        response.StatusCode = code;
-        response.ContentType = "application/json";
-        var bytes = Encoding.UTF8.GetBytes(body.ToWire());
-        response.ContentLength = bytes.Length;
-        await response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
+        return LoopbackHttp.WriteJsonAsync(context, code, body);
     }
 }

@@ -27,24 +27,7 @@ public static class Defaults
         spec.TryAdd("replicas", 1);
         spec.TryAdd("revisionHistoryLimit", 10);
         spec.TryAdd("progressDeadlineSeconds", 600);
-        if (spec["strategy"] is not JsonObject strategy)
-        {
-            strategy = [];
-            spec["strategy"] = strategy;
-        }
-
-        strategy.TryAdd("type", "RollingUpdate");
-        if ((string?)strategy["type"] == "RollingUpdate")
-        {
-            if (strategy["rollingUpdate"] is not JsonObject rolling)
-            {
-                rolling = [];
-                strategy["rollingUpdate"] = rolling;
-            }
-
-            rolling.TryAdd("maxUnavailable", "25%");
-            rolling.TryAdd("maxSurge", "25%");
-        }
+        RollingUpdate(spec, "strategy", ("maxUnavailable", "25%"), ("maxSurge", "25%"));
 
         Template(spec);
     }
@@ -55,23 +38,7 @@ public static class Defaults
         spec.TryAdd("replicas", 1);
         spec.TryAdd("podManagementPolicy", "OrderedReady");
         spec.TryAdd("revisionHistoryLimit", 10);
-        if (spec["updateStrategy"] is not JsonObject strategy)
-        {
-            strategy = [];
-            spec["updateStrategy"] = strategy;
-        }
-
-        strategy.TryAdd("type", "RollingUpdate");
-        if ((string?)strategy["type"] == "RollingUpdate")
-        {
-            if (strategy["rollingUpdate"] is not JsonObject rolling)
-            {
-                rolling = [];
-                strategy["rollingUpdate"] = rolling;
-            }
-
-            rolling.TryAdd("partition", 0);
-        }
+        RollingUpdate(spec, "updateStrategy", ("partition", 0));
 
         spec.TryAdd("persistentVolumeClaimRetentionPolicy", new JsonObject { ["whenDeleted"] = "Retain", ["whenScaled"] = "Retain" });
         Template(spec);
@@ -81,24 +48,7 @@ public static class Defaults
     {
         var spec = Spec(daemonSet);
         spec.TryAdd("revisionHistoryLimit", 10);
-        if (spec["updateStrategy"] is not JsonObject strategy)
-        {
-            strategy = [];
-            spec["updateStrategy"] = strategy;
-        }
-
-        strategy.TryAdd("type", "RollingUpdate");
-        if ((string?)strategy["type"] == "RollingUpdate")
-        {
-            if (strategy["rollingUpdate"] is not JsonObject rolling)
-            {
-                rolling = [];
-                strategy["rollingUpdate"] = rolling;
-            }
-
-            rolling.TryAdd("maxUnavailable", 1);
-            rolling.TryAdd("maxSurge", 0);
-        }
+        RollingUpdate(spec, "updateStrategy", ("maxUnavailable", 1), ("maxSurge", 0));
 
         Template(spec);
     }
@@ -245,6 +195,33 @@ public static class Defaults
                     httpGet.TryAdd("path", "/");
                 }
             }
+        }
+    }
+
+    /// <summary>A RollingUpdate strategy by default, and the rollingUpdate defaults when it is one.</summary>
+    private static void RollingUpdate(JsonObject spec, string field, params (string Name, JsonNode Value)[] defaults)
+    {
+        if (spec[field] is not JsonObject strategy)
+        {
+            strategy = [];
+            spec[field] = strategy;
+        }
+
+        strategy.TryAdd("type", "RollingUpdate");
+        if ((string?)strategy["type"] != "RollingUpdate")
+        {
+            return;
+        }
+
+        if (strategy["rollingUpdate"] is not JsonObject rolling)
+        {
+            rolling = [];
+            strategy["rollingUpdate"] = rolling;
+        }
+
+        foreach (var (name, value) in defaults)
+        {
+            rolling.TryAdd(name, value.DeepClone());
         }
     }
 

@@ -1,0 +1,10 @@
+using TestKit.Processes;
+
+namespace Injector.Tests.Support;
+
+/// <summary>The real injector program (<c>dotnet injector.dll</c> from the test output) as a kit <see cref="TestProcess"/>.</summary>
+internal static class InjectorProgram
+{
+    public static TestProcess Start(IEnumerable<string> args, string? stdin = null) =>
+        TestProcess.Start(ProcessSpec.DotnetFromTestOutput("injector.dll", args) with { StandardInput = stdin, DisplayName = "injector" });
+}
