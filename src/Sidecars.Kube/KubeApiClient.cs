@@ -123,9 +123,9 @@ public sealed class KubeApiClient : IDisposable
                     // resourceVersion (and finds out on the next request whether the server is there at all).
                     yield break;
                 }
-                catch (WatchLineTooLongException e)
+                catch (KubeApiException e)
                 {
-                    throw new KubeApiException(0, null, $"{what}: an event is larger than {WatchLineReader.MaxLineBytes / (1024 * 1024)} MiB", e);
+                    throw new KubeApiException(0, null, $"{what}: {e.Message}", e);
                 }
 
                 if (line is not { } bytes)

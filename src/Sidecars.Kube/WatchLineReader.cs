@@ -17,7 +17,7 @@ internal sealed class WatchLineReader(Stream stream) : IDisposable
     private int _scanned;
 
     /// <summary>The next line without its newline, or null at the end of the stream. Valid until the next call.</summary>
-    /// <exception cref="WatchLineTooLongException">A line exceeds <see cref="MaxLineBytes"/>.</exception>
+    /// <exception cref="KubeApiException">A line exceeds <see cref="MaxLineBytes"/>.</exception>
     public async ValueTask<ReadOnlyMemory<byte>?> ReadLineAsync(CancellationToken ct)
     {
         while (true)
@@ -71,7 +71,7 @@ internal sealed class WatchLineReader(Stream stream) : IDisposable
         {
             if (_buffer.Length >= MaxLineBytes)
             {
-                throw new WatchLineTooLongException();
+                throw new KubeApiException(0, null, $"an event is larger than {MaxLineBytes / (1024 * 1024)} MiB");
             }
 
             var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(MaxLineBytes, _buffer.Length * 2));
