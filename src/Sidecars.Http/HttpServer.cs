@@ -178,10 +178,16 @@ public sealed class HttpServer : IDisposable
                 close = status == SessionStatus.Close;
             }
 
-            if (close)
+            if (close && (session.ClosedOnError || buffered > 0 || session.SkippingBody || socket.Available > 0))
             {
                 buffer ??= _pool.Rent(1024);
                 await LingerCloseAsync(socket, buffer, timer).ConfigureAwait(false);
+            }
+            else if (close)
+            {
+                // The client asked to close and sent nothing more: nothing unread can turn our close into a reset,
+                // so no lingering (which would meet the client's own close as an error).
+                socket.Shutdown(SocketShutdown.Both);
             }
         }
         catch (OperationCanceledException)

@@ -16,6 +16,9 @@ internal sealed class HttpSession(IHttpHandler handler, HttpDate date, int maxHe
     /// <summary>Requests answered so far; the socket loop restarts the request deadline when it moves.</summary>
     public long RequestsCompleted { get; private set; }
 
+    /// <summary>The connection is closing because the input could not be framed (400, 413, 431, 501, 505).</summary>
+    public bool ClosedOnError { get; private set; }
+
     /// <summary>True while the body of an answered request is still being skipped.</summary>
     public bool SkippingBody => _bodyToSkip > 0;
 
@@ -61,6 +64,7 @@ internal sealed class HttpSession(IHttpHandler handler, HttpDate date, int maxHe
                 ResponseWriter.Write(output, ErrorFor(status), date.Now, _server, keepAlive: false, http10KeepAlive: false, omitBody: false);
                 consumed = input.Length;
                 RequestsCompleted++;
+                ClosedOnError = true;
                 return SessionStatus.Close;
             }
 

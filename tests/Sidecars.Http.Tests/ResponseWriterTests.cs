@@ -86,4 +86,16 @@ public sealed class ResponseWriterTests
         clock.Advance(TimeSpan.FromMilliseconds(200));
         Assert.Equal("Sun, 06 Nov 1994 08:49:38 GMT", Wire.Text(date.Now));
     }
+
+    [Theory]
+    [InlineData("1994-11-06T08:49:37Z")]
+    [InlineData("2000-02-29T00:00:00Z")]
+    [InlineData("2025-12-31T23:59:59Z")]
+    [InlineData("0001-01-01T00:00:00Z")]
+    [InlineData("9999-12-31T23:59:59Z")]
+    public void The_hand_made_date_is_what_the_R_format_gives(string instant)
+    {
+        var time = DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture).UtcDateTime;
+        Assert.Equal(time.ToString("R", System.Globalization.CultureInfo.InvariantCulture), Wire.Text(HttpDate.Format(time)));
+    }
 }
