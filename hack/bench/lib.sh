@@ -26,8 +26,11 @@ probe() {
 }
 
 free_port() { # a port nobody answers on; a race with another process is possible but harmless here
-  local p
-  for p in $(shuf -i 20000-60000 -n 50); do
+  # Below the kernel's ephemeral range: client ports (and their TIME_WAIT after a connection flood) live there, and a
+  # server cannot bind a port a connection still holds.
+  local p low=32768
+  read -r low _ < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+  for p in $(shuf -i 10000-$((low - 1)) -n 50); do
     { (exec 3<>"/dev/tcp/127.0.0.1/$p"); } 2>/dev/null || { echo "$p"; return; }
   done
   echo "no free port found" >&2; return 1

@@ -1,11 +1,12 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using AppUp.Configuration;
-using AppUp.Diagnostics;
-using AppUp.Http;
 using AppUp.Routing;
-using AppUp.Server;
 using AppUp.State;
+using Sidecars.Contract;
+using Sidecars.Http;
+using Sidecars.Runtime.Errors;
+using Sidecars.Runtime.Logging;
 
 namespace AppUp;
 
@@ -15,57 +16,56 @@ namespace AppUp;
 /// </summary>
 internal static class Program
 {
-    private const string Usage = """
+    private const string Name = SidecarNames.AppUp;
+
+    private static readonly string Usage = $"""
         appup: a readiness switch for apps without a health endpoint (a Kubernetes sidecar).
 
-        Usage: appup [--help]
+        Usage: appup [{LogContract.FormatOption} {LogContract.JsonFormat}|{LogContract.TextFormat}] [--help]
 
         Environment:
-          UP_FILE     the file whose presence means "up" (default /pod/up.txt)
-          UP_PORT     TCP port to listen on, all interfaces (default 9999; 0 picks a free port)
-          UP_INITIAL  'up' creates UP_FILE at start (default), 'down' removes it
+          {AppUpContract.UpFileVariable,-11} the file whose presence means "up" (default {AppUpContract.StandaloneUpFilePath})
+          {AppUpContract.PortVariable,-11} TCP port to listen on, all interfaces (default {AppUpContract.DefaultPort}; 0 picks a free port)
+          {AppUpContract.InitialVariable,-11} '{AppUpContract.InitialUp}' creates {AppUpContract.UpFileVariable} at start (default), '{AppUpContract.InitialDown}' removes it
+          {LogContract.FormatVariable,-11} {LogContract.JsonFormat} (default when stderr is not a terminal) or {LogContract.TextFormat}
+          {LogContract.LevelVariable,-11} {string.Join(", ", LogContract.Levels)} (default {LogContract.Info})
 
         Endpoints (GET or HEAD):
-          /up      create UP_FILE               200 "app is up"
-          /down    remove UP_FILE               200 "app is down", 503 if it was already down
-          /health  200 if UP_FILE exists, else 503: point the app container's readinessProbe here
+          {AppUpContract.UpPath,-8} create {AppUpContract.UpFileVariable}               200 "app is up"
+          {AppUpContract.DownPath,-8} remove {AppUpContract.UpFileVariable}               200 "app is down", 503 if it was already down
+          {AppUpContract.HealthPath,-8} 200 if {AppUpContract.UpFileVariable} exists, else 503: point the app container's readinessProbe here
 
         Exit codes: 0 stopped by SIGTERM/SIGINT, 1 runtime failure, 2 invalid configuration.
         """;
 
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length > 0)
+        if (args is ["--help"] or ["-h"])
         {
-            if (args is ["--help"] or ["-h"])
-            {
-                Console.Out.WriteLine(Usage);
-                return 0;
-            }
+            Console.Out.WriteLine(Usage);
+            return 0;
+        }
 
-            await Console.Error.WriteLineAsync($"appup: unknown argument '{args[0]}'. appup takes no arguments except --help; configure it with UP_FILE, UP_PORT and UP_INITIAL.");
+        if (!OptionsParser.TryParse(args, Environment.GetEnvironmentVariable, LogSettings.DefaultFormat, out var options, out var error))
+        {
+            new SidecarLog(Name, LogLevel.Error, LogSettings.EarlyFormat(Environment.GetEnvironmentVariable)).Error($"{error}; see appup --help");
             return 2;
         }
 
-        if (!OptionsParser.TryParse(Environment.GetEnvironmentVariable, out var options, out var error))
+        var log = new SidecarLog(Name, options!.LogLevel, options.LogFormat);
+        if (Directory.Exists(options.File))
         {
-            await Console.Error.WriteLineAsync($"appup: {error}");
+            log.Error($"invalid {OptionsParser.FileVariable} '{options.File}': it is a directory; expected a file path such as {AppUpContract.StandaloneUpFilePath}");
             return 2;
         }
 
-        if (Directory.Exists(options!.File))
-        {
-            await Console.Error.WriteLineAsync($"appup: invalid {OptionsParser.FileVariable} '{options.File}': it is a directory; expected a file path such as {AppUpOptions.DefaultFile}");
-            return 2;
-        }
-
-        return await RunAsync(options);
+        return await RunAsync(options, log);
     }
 
-    private static async Task<int> RunAsync(AppUpOptions options)
+    private static async Task<int> RunAsync(AppUpOptions options, SidecarLog log)
     {
         var file = new UpFile(options.File);
-        var router = new Router(file, Log.Info);
+        var router = new Router(file, log.Info);
         try
         {
             if (options.Initial == InitialState.Up)
@@ -80,7 +80,7 @@ internal static class Program
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             var action = options.Initial == InitialState.Up ? "create" : "remove";
-            Log.Error($"cannot {action} {options.File} (UP_INITIAL={options.Initial.ToString().ToLowerInvariant()}): {FileErrors.Describe(e)}");
+            log.Error($"cannot {action} {options.File} ({AppUpContract.InitialVariable}={options.Initial.ToString().ToLowerInvariant()}): {ErrorText.Describe(e)}");
             return 1;
         }
 
@@ -90,11 +90,12 @@ internal static class Program
         HttpServer server;
         try
         {
-            server = HttpServer.Listen(options.Port, router, new HttpDate(TimeProvider.System));
+            // Every interface: the kubelet probes the pod IP.
+            server = HttpServer.Listen(new HttpServerOptions { Port = options.Port, ServerName = Name }, router, log);
         }
         catch (SocketException e)
         {
-            Log.Error($"cannot listen on port {options.Port}: {DescribeBindError(e)}");
+            log.Error($"cannot listen on port {options.Port}: {DescribeBindError(e)}");
             return 1;
         }
 
@@ -102,27 +103,27 @@ internal static class Program
         using (var stop = new CancellationTokenSource())
         {
             // Handled signals do not kill the process; we stop accepting and return 0 ourselves.
-            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => OnSignal(context, stop));
-            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => OnSignal(context, stop));
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => OnSignal(context, stop, log));
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => OnSignal(context, stop, log));
 
-            Log.Info($"appup started: listening on {server.Address}:{server.LocalEndPoint.Port} port={server.LocalEndPoint.Port} file={options.File} state={(up ? "up" : "down")} pid={Environment.ProcessId}");
+            log.Info($"appup started: listening on {server.Address}:{server.LocalEndPoint.Port} port={server.LocalEndPoint.Port} file={options.File} state={(up ? "up" : "down")} pid={Environment.ProcessId}");
             await server.RunAsync(stop.Token);
         }
 
         return 0;
     }
 
-    private static void OnSignal(PosixSignalContext context, CancellationTokenSource stop)
+    private static void OnSignal(PosixSignalContext context, CancellationTokenSource stop, SidecarLog log)
     {
         context.Cancel = true;
-        Log.Info($"{context.Signal} received, stopping");
+        log.Info($"{context.Signal} received, stopping");
         stop.Cancel();
     }
 
     private static string DescribeBindError(SocketException e) => e.SocketErrorCode switch
     {
-        SocketError.AddressAlreadyInUse => "address already in use (another process or container in the pod uses it; set UP_PORT)",
-        SocketError.AccessDenied => "permission denied (ports below 1024 need privileges; set UP_PORT)",
-        _ => e.SocketErrorCode.ToString(),
+        SocketError.AddressAlreadyInUse => $"the address is already in use (another process or container in the pod uses it; set {AppUpContract.PortVariable})",
+        SocketError.AccessDenied => $"permission denied (ports below 1024 need privileges; set {AppUpContract.PortVariable})",
+        _ => ErrorText.Describe(e.SocketErrorCode),
     };
 }

@@ -1,32 +1,21 @@
+using Sidecars.Contract;
+using Sidecars.Runtime.Logging;
+
 namespace Proa;
 
 /// <summary>
-/// proa writes only to stderr so the wrapped command owns stdout; every line is prefixed so it is easy to tell
-/// proa's lines from the command's in a shared container log.
+/// proa's handle on the sidecars' shared logger (<see cref="SidecarLog"/>). proa writes only to stderr so the wrapped
+/// command owns stdout; each line names proa, so its lines are easy to tell from the command's in one container log.
 /// </summary>
 internal static class Log
 {
-    private static readonly object Gate = new();
+    public static SidecarLog Current { get; set; } = new(SidecarNames.Proa, LogLevel.Info, LogSettings.DefaultFormat);
 
-    public static bool Verbose { get; set; }
+    public static void Info(string message) => Current.Info(message);
 
-    public static void Info(string message) => Write(message);
+    public static void Debug(string message) => Current.Debug(message);
 
-    public static void Debug(string message)
-    {
-        if (Verbose)
-        {
-            Write(message);
-        }
-    }
+    public static void Warn(string message) => Current.Warn(message);
 
-    public static void Error(string message) => Write("error: " + message);
-
-    private static void Write(string message)
-    {
-        lock (Gate)
-        {
-            Console.Error.WriteLine("proa: " + message);
-        }
-    }
+    public static void Error(string message) => Current.Error(message);
 }

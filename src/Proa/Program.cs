@@ -1,5 +1,8 @@
 using Proa.Cli;
 using Proa.Hosting;
+using Sidecars.Contract;
+using Sidecars.Kube;
+using Sidecars.Runtime.Logging;
 
 namespace Proa;
 
@@ -7,24 +10,26 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        if (args is ["--copy-to", var directory])
+        if (args is [ProaContract.CopyToOption, var directory])
         {
             return OperatingSystem.IsWindows() ? ExitCodes.Usage : Install.SelfInstaller.Run(directory);
         }
 
-        var parsed = OptionsParser.Parse(args);
+        Log.Current = new SidecarLog(SidecarNames.Proa, LogLevel.Info, LogSettings.EarlyFormat(Environment.GetEnvironmentVariable));
+        var parsed = OptionsParser.Parse(args, Environment.GetEnvironmentVariable, LogSettings.DefaultFormat);
         if (parsed.HelpRequested)
         {
             Console.Out.Write(Usage.Text + Environment.NewLine);
             return 0;
         }
 
-        if (parsed.Options is null)
+        if (parsed.Options is not { } options)
         {
             Log.Error(parsed.Error + " (see proa --help)");
             return ExitCodes.Usage;
         }
 
-        return await new Supervisor(parsed.Options, new KubePodApiFactory(), Environment.GetEnvironmentVariable).RunAsync();
+        Log.Current = new SidecarLog(SidecarNames.Proa, options.Verbose ? LogLevel.Debug : LogLevel.Info, options.LogFormat);
+        return await new Supervisor(options, kubeconfig => KubeApiClient.Create(kubeconfig), Environment.GetEnvironmentVariable).RunAsync();
     }
 }

@@ -1,15 +1,19 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Shawarma.Cli;
-using Shawarma.Logging;
+using Sidecars.Contract;
+using Sidecars.Kube;
+using Sidecars.Runtime.Errors;
+using Sidecars.Runtime.Logging;
 
 namespace Shawarma;
 
+/// <summary>shawarma: exit 0 after SIGTERM/SIGINT or --help; 1 for a bad command line or no usable API access.</summary>
 internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        var parsed = OptionsParser.Parse(args, Environment.GetEnvironmentVariable);
+        var parsed = OptionsParser.Parse(args, Environment.GetEnvironmentVariable, LogSettings.DefaultFormat);
         if (parsed.ShowHelp)
         {
             Console.Out.WriteLine(Usage.Text);
@@ -18,11 +22,12 @@ internal static class Program
 
         if (parsed.Options is not { } options)
         {
-            await Console.Error.WriteLineAsync($"shawarma: error: {parsed.Error}\nRun 'shawarma monitor --help' for usage.").ConfigureAwait(false);
+            new SidecarLog(SidecarNames.Shawarma, LogLevel.Error, LogSettings.EarlyFormat(Environment.GetEnvironmentVariable))
+                .Error($"{parsed.Error}; run 'shawarma {ShawarmaContract.MonitorCommand} --help' for usage");
             return 1;
         }
 
-        var log = new Log(options.LogLevel);
+        var log = new SidecarLog(SidecarNames.Shawarma, options.LogLevel, options.LogFormat);
         using var stop = new CancellationTokenSource();
         void OnSignal(PosixSignalContext context)
         {
@@ -38,15 +43,14 @@ internal static class Program
         {
             return await new MonitorCommand(options, log).RunAsync(stop.Token).ConfigureAwait(false);
         }
-        catch (InvalidOperationException e)
+        catch (KubeConfigException e)
         {
-            await Console.Error.WriteLineAsync($"shawarma: error: {e.Message}").ConfigureAwait(false);
+            log.Error(e.Message);
             return 1;
         }
         catch (SocketException e)
         {
-            var message = $"cannot listen on 127.0.0.1:{options.ListenPort}: {e.Message}";
-            await Console.Error.WriteLineAsync($"shawarma: error: {message}").ConfigureAwait(false);
+            log.Error($"cannot listen on {ShawarmaContract.StateServerAddress}:{options.ListenPort}: {ErrorText.Describe(e.SocketErrorCode)}");
             return 1;
         }
     }

@@ -8,8 +8,11 @@ public static class ProaContract
     public const string MountPath = "/sidecars/proa";
     public const string BinaryPath = MountPath + "/proa";
 
-    /// <summary>Where the proa image keeps its binary (see the Dockerfile).</summary>
+    /// <summary>Where the proa image keeps its binary (see src/Sidecars.Dockerfile).</summary>
     public const string ImageBinaryPath = "/usr/local/bin/proa";
+
+    /// <summary>The file name <see cref="CopyToOption"/> writes into its directory.</summary>
+    public const string BinaryName = "proa";
 
     /// <summary>Environment variables proa reads.</summary>
     public const string PodNameVariable = "POD_NAME";
@@ -20,6 +23,7 @@ public static class ProaContract
     public const string CopyToOption = "--copy-to";
     public const string ShutdownHttpGetOption = "--shutdown-http-get";
     public const string ShutdownHttpPostOption = "--shutdown-http-post";
+    public const string StartupTimeoutOption = "--startup-timeout";
 
     /// <summary>Separates proa's own options from the wrapped command.</summary>
     public const string CommandSeparator = "--";

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Sidecars.Kube;
 
 /// <summary>
@@ -21,6 +23,7 @@ internal sealed class FileTokenSource
         _time = time ?? TimeProvider.System;
     }
 
+    /// <exception cref="KubeConfigException">The first read failed.</exception>
     public string? Current()
     {
         lock (_lock)
@@ -29,15 +32,12 @@ internal sealed class FileTokenSource
             {
                 try
                 {
-                    var text = File.ReadAllText(_path).Trim();
+                    var text = Encoding.UTF8.GetString(KubeConfigReader.ReadBytes(_path, "bearer token file")).Trim();
                     _token = text.Length == 0 ? _token : text;
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                catch (KubeConfigException) when (_token is not null)
                 {
-                    if (_token is null)
-                    {
-                        throw new InvalidOperationException($"cannot read bearer token file '{_path}': {e.Message}", e);
-                    }
+                    // Keep the last good token; the next refresh tries again.
                 }
 
                 _readAt = _time.GetTimestamp();

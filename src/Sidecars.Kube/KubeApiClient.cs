@@ -1,22 +1,20 @@
 using System.Net.Http.Headers;
-using System.Net.Security;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using Sidecars.Runtime.Errors;
 
 namespace Sidecars.Kube;
 
 /// <summary>
-/// A deliberately tiny Kubernetes API client: GET and watch over <see cref="HttpClient"/>, JSON through
-/// <see cref="JsonDocument"/> (no reflection, Native AOT clean). The sidecars need nothing more, and the full
-/// KubernetesClient costs megabytes and has no AOT watch.
+/// A deliberately small Kubernetes API client: GET, POST, PUT and watch over <see cref="HttpClient"/>, JSON through
+/// <see cref="JsonDocument"/> (no reflection, Native AOT clean). The sidecars and the injector's RoleBinding loop need
+/// nothing more, and the full KubernetesClient costs megabytes and has no AOT watch. Every failure is a
+/// <see cref="KubeApiException"/>.
 /// </summary>
 public sealed class KubeApiClient : IDisposable
 {
-    private const string ServiceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount";
-
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
 
     private readonly HttpClient _http;
     private readonly string _base;
@@ -40,85 +38,104 @@ public sealed class KubeApiClient : IDisposable
     public Uri Server { get; }
 
     /// <summary>The namespace of the kubeconfig context, or of the service account in-cluster; null when unknown.</summary>
-    public string? DefaultNamespace { get; private init; }
+    public string? DefaultNamespace { get; internal init; }
 
-    /// <summary>Server-side watch timeout; the client reconnects after it (client-go uses 5-10 minutes).</summary>
-    public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>How long a GET, POST or PUT may take before it counts as failed.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Connects with <paramref name="kubeconfigPath"/>, else the first file of <c>KUBECONFIG</c>, else the
-    /// in-cluster service account (<c>KUBERNETES_SERVICE_HOST/PORT</c> and the mounted token and CA).
+    /// Connects with <paramref name="kubeconfigPath"/>, else the files of <c>KUBECONFIG</c>, else the in-cluster
+    /// service account (<c>KUBERNETES_SERVICE_HOST/PORT</c> and the mounted token and CA), else <c>~/.kube/config</c>.
     /// </summary>
-    /// <exception cref="InvalidOperationException">No usable configuration; the message says why.</exception>
-    public static KubeApiClient Create(string? kubeconfigPath)
-    {
-        var path = kubeconfigPath;
-        if (string.IsNullOrEmpty(path))
-        {
-            path = Environment.GetEnvironmentVariable("KUBECONFIG")?
-                .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-                .FirstOrDefault(File.Exists);
-        }
-
-        return string.IsNullOrEmpty(path) ? CreateInCluster() : FromContext(KubeConfigReader.Load(path));
-    }
+    /// <param name="kubeconfigPath">An explicit kubeconfig file, or null.</param>
+    /// <param name="context">A context of the kubeconfig instead of its current-context, or null.</param>
+    /// <param name="environment">Reads environment variables (tests pass their own).</param>
+    /// <exception cref="KubeConfigException">No usable configuration; the message says why, in one sentence.</exception>
+    public static KubeApiClient Create(string? kubeconfigPath = null, string? context = null, Func<string, string?>? environment = null) =>
+        KubeConnection.Create(kubeconfigPath, context, environment ?? Environment.GetEnvironmentVariable);
 
     /// <summary>GETs <paramref name="path"/> (for example <c>/api/v1/namespaces/ns/pods/p</c>) as a JSON document.</summary>
-    /// <exception cref="KubeApiException">The API answered with a non-success status.</exception>
-    /// <exception cref="TimeoutException">No complete answer within 30 seconds.</exception>
-    /// <exception cref="HttpRequestException">The API server could not be reached.</exception>
-    public async Task<JsonDocument> GetAsync(string path, CancellationToken ct)
+    /// <exception cref="KubeApiException">A non-success status, or no usable answer within <see cref="RequestTimeout"/>.</exception>
+    public Task<JsonDocument> GetAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Get, path, null, ct);
+
+    /// <summary>POSTs (creates) <paramref name="body"/> at <paramref name="path"/>; returns the stored object.</summary>
+    public Task<JsonDocument> PostAsync(string path, ReadOnlyMemory<byte> body, CancellationToken ct) => SendAsync(HttpMethod.Post, path, body, ct);
+
+    /// <summary>PUTs (replaces) <paramref name="body"/> at <paramref name="path"/>; returns the stored object.</summary>
+    public Task<JsonDocument> PutAsync(string path, ReadOnlyMemory<byte> body, CancellationToken ct) => SendAsync(HttpMethod.Put, path, body, ct);
+
+    /// <summary>One watch connection with the <see cref="ListWatchOptions"/> defaults for its timeouts.</summary>
+    public IAsyncEnumerable<KubeWatchEvent> WatchAsync(string path, string? resourceVersion, CancellationToken ct)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        cts.CancelAfter(RequestTimeout);
-        try
-        {
-            using var request = NewRequest(path);
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false);
-            await EnsureSuccessAsync(response, "GET " + path, cts.Token).ConfigureAwait(false);
-            var stream = await response.Content.ReadAsStreamAsync(cts.Token).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
-            {
-                return await JsonDocument.ParseAsync(stream, default, cts.Token).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
-        {
-            throw new TimeoutException($"GET {path}: no answer within {RequestTimeout.TotalSeconds:0} s", e);
-        }
+        var defaults = new ListWatchOptions();
+        return WatchAsync(path, resourceVersion, defaults.WatchTimeout, defaults.WatchTimeout + defaults.IdleGrace, null, ct);
     }
 
     /// <summary>
-    /// Watches <paramref name="path"/> from <paramref name="resourceVersion"/> (bookmarks on). Ends normally when the
-    /// server closes the stream (or the watch timeout passes): reconnect from the last seen resourceVersion.
+    /// Watches <paramref name="path"/> (a collection, with its selectors) from <paramref name="resourceVersion"/>, bookmarks
+    /// on. The server ends the stream after <paramref name="timeout"/>; when no byte arrives for
+    /// <paramref name="idleTimeout"/> the connection is taken for dead and the stream ends here too. Either way the
+    /// caller watches again from the last resourceVersion it saw.
     /// </summary>
-    /// <exception cref="KubeApiException">Non-success status, or an ERROR event (410 Gone: list again).</exception>
+    /// <exception cref="KubeApiException">Non-success status, an ERROR event (410 Gone: list again), a malformed event.</exception>
     public async IAsyncEnumerable<KubeWatchEvent> WatchAsync(
-        string path, string? resourceVersion, [EnumeratorCancellation] CancellationToken ct)
+        string path, string? resourceVersion, TimeSpan timeout, TimeSpan idleTimeout, TimeProvider? time, [EnumeratorCancellation] CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var url = new StringBuilder(path)
             .Append(path.Contains('?', StringComparison.Ordinal) ? '&' : '?')
             .Append("watch=1&allowWatchBookmarks=true&timeoutSeconds=")
-            .Append((int)WatchTimeout.TotalSeconds);
+            .Append(Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds)));
         if (!string.IsNullOrEmpty(resourceVersion))
         {
             url.Append("&resourceVersion=").Append(Uri.EscapeDataString(resourceVersion));
         }
 
-        // Client-side guard against a silently dead connection: the server ends the watch at timeoutSeconds.
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        cts.CancelAfter(WatchTimeout + TimeSpan.FromSeconds(30));
-        var response = await OpenWatchAsync(url.ToString(), path, cts.Token, ct).ConfigureAwait(false);
+        var what = "watch " + path;
+        using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time ?? TimeProvider.System);
+        using var onStop = ct.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), idle);
+        idle.CancelAfter(idleTimeout);
+        var response = await OpenAsync(HttpMethod.Get, url.ToString(), null, what, idle.Token, ct).ConfigureAwait(false);
         using (response)
         {
-            var stream = await response.Content.ReadAsStreamAsync(cts.Token).ConfigureAwait(false);
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            while (await ReadLineAsync(reader, cts.Token, ct).ConfigureAwait(false) is { } line)
+            Stream stream;
+            try
             {
-                if (!string.IsNullOrWhiteSpace(line))
+                stream = await response.Content.ReadAsStreamAsync(idle.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested && e is OperationCanceledException or HttpRequestException or IOException)
+            {
+                yield break;
+            }
+
+            using var lines = new WatchLineReader(stream);
+            while (true)
+            {
+                ReadOnlyMemory<byte>? line;
+                try
                 {
-                    yield return ParseWatchLine(line, path);
+                    idle.CancelAfter(idleTimeout);
+                    line = await lines.ReadLineAsync(idle.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!ct.IsCancellationRequested && e is OperationCanceledException or HttpRequestException or IOException)
+                {
+                    // Silent past the idle timeout, or reset mid-stream: end here; the caller resumes from its last
+                    // resourceVersion (and finds out on the next request whether the server is there at all).
+                    yield break;
+                }
+                catch (KubeApiException e)
+                {
+                    throw new KubeApiException(0, null, $"{what}: {e.Message}", e);
+                }
+
+                if (line is not { } bytes)
+                {
+                    yield break;
+                }
+
+                if (!bytes.Span.Trim(" \t\r"u8).IsEmpty)
+                {
+                    yield return ParseWatchLine(bytes, what);
                 }
             }
         }
@@ -127,53 +144,83 @@ public sealed class KubeApiClient : IDisposable
     public void Dispose() => _http.Dispose();
 
     /// <summary>Parses one line of a watch stream; an ERROR event becomes a <see cref="KubeApiException"/>.</summary>
-    internal static KubeWatchEvent ParseWatchLine(string line, string path)
+    internal static KubeWatchEvent ParseWatchLine(ReadOnlyMemory<byte> line, string what)
     {
-        using var doc = ParseJson(line, path);
-        var root = doc.RootElement;
-        if (root.ValueKind != JsonValueKind.Object
-            || !root.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String
-            || !root.TryGetProperty("object", out var obj))
-        {
-            throw new KubeApiException(500, "BadWatchEvent", $"watch {path}: event without type/object: {Truncate(line)}");
-        }
-
-        var typeName = type.GetString()!;
-        if (typeName == "ERROR")
-        {
-            var (code, reason, message) = ReadStatus(obj);
-            throw new KubeApiException(code ?? 500, reason, $"watch {path}: ERROR {code} {reason}: {message ?? Truncate(line)}");
-        }
-
-        return new KubeWatchEvent(typeName, obj.Clone());
-    }
-
-    private static JsonDocument ParseJson(string line, string path)
-    {
+        JsonDocument doc;
         try
         {
-            return JsonDocument.Parse(line);
+            doc = JsonDocument.Parse(line);
         }
         catch (JsonException e)
         {
-            throw new KubeApiException(500, "BadWatchEvent", $"watch {path}: malformed event JSON ({e.Message}): {Truncate(line)}");
+            throw new KubeApiException(0, "BadWatchEvent", $"{what}: an event is {ErrorText.Describe(e)}", e);
+        }
+
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String
+                || !root.TryGetProperty("object", out var obj) || obj.ValueKind != JsonValueKind.Object)
+            {
+                throw new KubeApiException(0, "BadWatchEvent", $"{what}: an event has no type or object: {Truncate(Encoding.UTF8.GetString(line.Span))}");
+            }
+
+            var typeName = type.GetString()!;
+            if (typeName == KubeWatchEvent.Error)
+            {
+                var (code, reason, message) = ReadStatus(obj);
+                throw new KubeApiException(code ?? 500, reason, $"{what}: ERROR event {code} {reason}: {message ?? "no message"}");
+            }
+
+            return new KubeWatchEvent(typeName, obj.Clone());
         }
     }
 
-    private async Task<HttpResponseMessage> OpenWatchAsync(string url, string path, CancellationToken timeout, CancellationToken ct)
+    private async Task<JsonDocument> SendAsync(HttpMethod method, string path, ReadOnlyMemory<byte>? body, CancellationToken ct)
+    {
+        var what = $"{method} {path}";
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(RequestTimeout);
+        using var response = await OpenAsync(method, path, body, what, timeout.Token, ct).ConfigureAwait(false);
+        try
+        {
+            var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                return await JsonDocument.ParseAsync(stream, default, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new KubeApiException(0, null, $"{what}: no complete answer within {RequestTimeout.TotalSeconds:0} s", e);
+        }
+        catch (Exception e) when (e is JsonException or HttpRequestException or IOException)
+        {
+            throw new KubeApiException(0, null, $"{what}: {ErrorText.Describe(e)}", e);
+        }
+    }
+
+    /// <summary>Sends the request and checks the status; the caller owns the response.</summary>
+    private async Task<HttpResponseMessage> OpenAsync(HttpMethod method, string pathAndQuery, ReadOnlyMemory<byte>? body, string what, CancellationToken timeout, CancellationToken ct)
     {
         HttpResponseMessage? response = null;
         try
         {
-            using var request = NewRequest(url);
+            using var request = NewRequest(method, pathAndQuery, body);
             response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout).ConfigureAwait(false);
-            await EnsureSuccessAsync(response, "watch " + path, timeout).ConfigureAwait(false);
+            await EnsureSuccessAsync(response, what, timeout).ConfigureAwait(false);
             return response;
         }
         catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
         {
             response?.Dispose();
-            throw new TimeoutException($"watch {path}: no answer", e);
+            throw new KubeApiException(0, null, $"{what}: no answer in time", e);
+        }
+        catch (HttpRequestException e)
+        {
+            response?.Dispose();
+            throw new KubeApiException(0, null, $"{what}: {ErrorText.Describe(e)}", e);
         }
         catch
         {
@@ -182,37 +229,23 @@ public sealed class KubeApiClient : IDisposable
         }
     }
 
-    private static async Task<string?> ReadLineAsync(StreamReader reader, CancellationToken timeout, CancellationToken ct)
-    {
-        try
-        {
-            return await reader.ReadLineAsync(timeout).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return null; // client-side watch timeout: same as the server closing the stream
-        }
-        catch (IOException) when (!ct.IsCancellationRequested)
-        {
-            return null; // connection reset mid-stream: the caller reconnects from its last resourceVersion
-        }
-        catch (HttpRequestException) when (!ct.IsCancellationRequested)
-        {
-            return null;
-        }
-    }
-
-    private HttpRequestMessage NewRequest(string pathAndQuery)
+    private HttpRequestMessage NewRequest(HttpMethod method, string pathAndQuery, ReadOnlyMemory<byte>? body)
     {
         if (!pathAndQuery.StartsWith('/'))
         {
             throw new ArgumentException($"API path must start with '/': {pathAndQuery}", nameof(pathAndQuery));
         }
 
-        var request = new HttpRequestMessage(HttpMethod.Get, _base + pathAndQuery);
+        var request = new HttpRequestMessage(method, _base + pathAndQuery);
         if (_bearerToken() is { Length: > 0 } token)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (body is { } content)
+        {
+            request.Content = new ReadOnlyMemoryContent(content);
+            request.Content.Headers.ContentType = JsonContentType;
         }
 
         return request;
@@ -260,194 +293,11 @@ public sealed class KubeApiClient : IDisposable
             return (null, null, null);
         }
 
-        int? code = status.TryGetProperty("code", out var c) && c.TryGetInt32(out var ci) ? ci : null;
+        int? code = status.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out var ci) ? ci : null;
         var reason = status.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
         var message = status.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
         return (code, reason, message);
     }
 
     private static string Truncate(string text) => text.Length <= 300 ? text : string.Concat(text.AsSpan(0, 300), "...");
-
-    private static KubeApiClient CreateInCluster()
-    {
-        var host = Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST");
-        var port = Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_PORT");
-        if (string.IsNullOrEmpty(host) || string.IsNullOrEmpty(port))
-        {
-            throw new InvalidOperationException(
-                "no Kubernetes configuration: not in a cluster (KUBERNETES_SERVICE_HOST/PORT unset); pass --kubeconfig or set KUBECONFIG");
-        }
-
-        if (host.Contains(':', StringComparison.Ordinal))
-        {
-            host = "[" + host + "]"; // IPv6 literal
-        }
-
-        var server = new Uri($"https://{host}:{port}");
-        byte[] caBytes;
-        try
-        {
-            caBytes = File.ReadAllBytes(Path.Combine(ServiceAccountDir, "ca.crt"));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Typically automountServiceAccountToken: false without the injector's projected token.
-            throw new InvalidOperationException(
-                $"in a cluster, but the service account files under {ServiceAccountDir} cannot be read ({e.Message}); mount a service account token or pass --kubeconfig", e);
-        }
-
-        var ca = LoadCertificates(caBytes, "service account ca.crt");
-        var tokens = new FileTokenSource(Path.Combine(ServiceAccountDir, "token"), TimeSpan.FromMinutes(1));
-        tokens.Current(); // fail now, with a clear message, when the token is not mounted
-        var nsFile = Path.Combine(ServiceAccountDir, "namespace");
-        return new KubeApiClient(server, CreateHandler(ca, insecure: false, clientCertificate: null), tokens.Current)
-        {
-            DefaultNamespace = File.Exists(nsFile) ? File.ReadAllText(nsFile).Trim() : null,
-        };
-    }
-
-    internal static KubeApiClient FromContext(KubeConfigContext context)
-    {
-        X509Certificate2Collection? ca = null;
-        if (context.CertificateAuthorityData is { } caData)
-        {
-            ca = LoadCertificates(caData, "certificate-authority-data");
-        }
-        else if (context.CertificateAuthorityFile is { } caFile)
-        {
-            ca = LoadCertificates(ReadFile(caFile, "certificate-authority"), caFile);
-        }
-
-        var certPem = context.ClientCertificateData ?? (context.ClientCertificateFile is { } cf ? ReadFile(cf, "client-certificate") : null);
-        var keyPem = context.ClientKeyData ?? (context.ClientKeyFile is { } kf ? ReadFile(kf, "client-key") : null);
-        X509Certificate2? clientCertificate = null;
-        if (certPem is not null || keyPem is not null)
-        {
-            if (certPem is null || keyPem is null)
-            {
-                throw new InvalidOperationException("kubeconfig: client-certificate and client-key must be given together");
-            }
-
-            clientCertificate = LoadClientCertificate(certPem, keyPem);
-        }
-
-        Func<string?> token = () => null;
-        if (!string.IsNullOrEmpty(context.Token))
-        {
-            var fixedToken = context.Token;
-            token = () => fixedToken;
-        }
-        else if (context.TokenFile is { } tokenFile)
-        {
-            var source = new FileTokenSource(tokenFile, TimeSpan.FromMinutes(1));
-            source.Current();
-            token = source.Current;
-        }
-
-        var handler = CreateHandler(ca, context.InsecureSkipTlsVerify, clientCertificate);
-        return new KubeApiClient(context.Server, handler, token) { DefaultNamespace = context.Namespace };
-    }
-
-    private static byte[] ReadFile(string path, string what)
-    {
-        try
-        {
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidOperationException($"kubeconfig: cannot read {what} file '{path}': {e.Message}", e);
-        }
-    }
-
-    internal static X509Certificate2Collection LoadCertificates(byte[] data, string what)
-    {
-        var collection = new X509Certificate2Collection();
-        try
-        {
-            var text = Encoding.ASCII.GetString(data);
-            if (text.Contains("-----BEGIN", StringComparison.Ordinal))
-            {
-                collection.ImportFromPem(text);
-            }
-            else
-            {
-                collection.Add(X509CertificateLoader.LoadCertificate(data));
-            }
-        }
-        catch (System.Security.Cryptography.CryptographicException e)
-        {
-            throw new InvalidOperationException($"{what}: not a valid PEM/DER certificate: {e.Message}", e);
-        }
-
-        return collection.Count > 0 ? collection : throw new InvalidOperationException($"{what}: contains no certificate");
-    }
-
-    private static X509Certificate2 LoadClientCertificate(byte[] certPem, byte[] keyPem)
-    {
-        try
-        {
-            using var ephemeral = X509Certificate2.CreateFromPem(Encoding.ASCII.GetString(certPem), Encoding.ASCII.GetString(keyPem));
-
-            // Round-trip through PKCS#12 so the private key is usable by SslStream on every platform.
-            return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pkcs12), null);
-        }
-        catch (System.Security.Cryptography.CryptographicException e)
-        {
-            throw new InvalidOperationException($"kubeconfig: client certificate/key are not a valid PEM pair: {e.Message}", e);
-        }
-    }
-
-    private static SocketsHttpHandler CreateHandler(X509Certificate2Collection? ca, bool insecure, X509Certificate2? clientCertificate)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
-            AutomaticDecompression = System.Net.DecompressionMethods.None,
-            UseCookies = false,
-        };
-        if (clientCertificate is not null)
-        {
-            handler.SslOptions.ClientCertificates = new X509CertificateCollection { clientCertificate };
-        }
-
-        if (insecure)
-        {
-            // The kubeconfig explicitly asked for insecure-skip-tls-verify (kind/dev clusters), as kubectl honours it.
-#pragma warning disable CA5359
-            handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
-#pragma warning restore CA5359
-        }
-        else if (ca is not null)
-        {
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-                ValidateAgainst(ca, certificate, chain, errors);
-        }
-
-        return handler;
-    }
-
-    /// <summary>Trusts exactly the configured CA bundle (not the system store), still checking the host name.</summary>
-    private static bool ValidateAgainst(X509Certificate2Collection ca, X509Certificate? certificate, X509Chain? presented, SslPolicyErrors errors)
-    {
-        if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.CustomTrustStore.AddRange(ca);
-        if (presented is not null)
-        {
-            foreach (var element in presented.ChainElements)
-            {
-                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
-        }
-
-        return chain.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
-    }
 }

@@ -1,7 +1,13 @@
+using Sidecars.Runtime.Errors;
+
 namespace Sidecars.Kube;
 
-/// <summary>A non-success answer from the Kubernetes API (HTTP status or a watch <c>ERROR</c> event).</summary>
-public sealed class KubeApiException : Exception
+/// <summary>
+/// A failed API call: a non-success answer (HTTP status or a watch <c>ERROR</c> event), or no answer at all
+/// (<see cref="StatusCode"/> 0: unreachable, TLS failure, timeout, a malformed answer). The message is one sentence
+/// naming the call.
+/// </summary>
+public sealed class KubeApiException : SidecarException
 {
     public KubeApiException()
     {
@@ -17,19 +23,20 @@ public sealed class KubeApiException : Exception
     {
     }
 
-    public KubeApiException(int statusCode, string? reason, string message)
-        : base(message)
+    public KubeApiException(int statusCode, string? reason, string message, Exception? innerException = null)
+        : base(message, innerException!)
     {
         StatusCode = statusCode;
         Reason = reason;
     }
 
-    /// <summary>HTTP status code, or the <c>code</c> of the Status object of a watch ERROR event (410 = Gone/Expired).</summary>
+    /// <summary>HTTP status code, or the <c>code</c> of the Status of a watch ERROR event (410 = Gone/Expired); 0 when
+    /// there was no answer.</summary>
     public int StatusCode { get; }
 
     /// <summary>The Status <c>reason</c> (for example <c>Expired</c>, <c>Forbidden</c>) when the API sent one.</summary>
     public string? Reason { get; }
 
-    /// <summary>True when the resource version is too old: the caller must list again.</summary>
+    /// <summary>The resourceVersion is too old (or a list's continue token expired): list again.</summary>
     public bool IsGone => StatusCode == 410;
 }

@@ -4,14 +4,18 @@ namespace Charts.Tests;
 
 /// <summary>
 /// No Docker engine runs here, so each Dockerfile's build stage is replayed: its COPY lines populate a temporary
-/// build context (honouring the Dockerfile's .dockerignore basics: no bin/ or obj/), then its `dotnet publish` RUN
-/// line runs there with TARGETARCH=amd64 and /out redirected, and the final stage's COPY source must exist.
+/// build context (honouring the Dockerfile's .dockerignore basics: no bin/ or obj/), then its RUN lines run there with
+/// the build arguments (TARGETARCH=amd64, PROJECT for the sidecars' one file) and /out and /image redirected, and
+/// the final stage's COPY source must hold the program. One publish per program: they are slow.
 /// </summary>
 public sealed partial class DockerfileTests
 {
+    /// <summary>The three sidecars share one Dockerfile with a PROJECT build argument; the injector and the canary controller have their own.</summary>
+    private const string Sidecars = "Sidecars.Dockerfile";
+
     public static TheoryData<string, string, bool> Images => new()
     {
-        // project folder, binary, native AOT
+        // project, binary, native AOT
         { "AppUp", "appup", true },
         { "Shawarma", "shawarma", true },
         { "Proa", "proa", true },
@@ -19,8 +23,10 @@ public sealed partial class DockerfileTests
         { "Canary", "canary-controller", false },
     };
 
+    private static string DockerfileOf(string project) => project is "Injector" or "Canary" ? Repo.PathOf("src", project, "Dockerfile") : Repo.PathOf("src", Sidecars);
+
     private static string[] Lines(string project) =>
-        Joined(File.ReadAllText(Repo.PathOf("src", project, "Dockerfile")))
+        Joined(File.ReadAllText(DockerfileOf(project)))
             .Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToArray();
 
     private static string Joined(string text) => text.Replace("\\\n", " ", StringComparison.Ordinal);
@@ -42,16 +48,19 @@ public sealed partial class DockerfileTests
         var user = Assert.Single(final, l => l.StartsWith("USER ", StringComparison.Ordinal));
         Assert.Matches(@"^USER [1-9][0-9]*:[1-9][0-9]*$", user); // numeric, so runAsNonRoot can verify it
         var entrypoint = Assert.Single(final, l => l.StartsWith("ENTRYPOINT ", StringComparison.Ordinal));
-        Assert.Contains($"/{binary}\"", entrypoint);
-        Assert.True(File.Exists(Repo.PathOf("src", project, "Dockerfile.dockerignore")));
+        Assert.Contains(aot ? "/usr/local/bin/sidecar\"" : $"/{binary}\"", entrypoint);
+        Assert.True(File.Exists(DockerfileOf(project) + ".dockerignore") || File.Exists(Path.Combine(Path.GetDirectoryName(DockerfileOf(project))!, "Dockerfile.dockerignore")));
     }
 
     [Fact]
-    public void Proa_binary_path_is_where_the_injection_plan_expects_it()
+    public void The_sidecars_share_one_dockerfile_and_no_per_project_copies_remain()
     {
-        // The proa init container runs the image's binary with --copy-to (see Injector.Core ProaPlan.ImageBinaryPath).
-        Assert.Contains(Lines("Proa"), l => l.EndsWith("/usr/local/bin/proa", StringComparison.Ordinal) && l.StartsWith("COPY --from=build", StringComparison.Ordinal));
-        Assert.Contains("ENTRYPOINT [\"/usr/local/bin/proa\"]", Lines("Proa"));
+        foreach (var project in new[] { "AppUp", "Shawarma", "Proa" })
+        {
+            Assert.False(File.Exists(Repo.PathOf("src", project, "Dockerfile")), $"src/{project}/Dockerfile is a copy of {Sidecars}");
+        }
+
+        Assert.Contains(Lines("Proa"), l => l == "ARG PROJECT");
     }
 
     /// <summary>Slow (native AOT publishes, ~20-60 s each on 2 cores); filter with Category!=Publish to skip locally.</summary>
@@ -75,17 +84,34 @@ public sealed partial class DockerfileTests
                 }
             }
 
-            var run = Assert.Single(buildStage, l => l.StartsWith("RUN ", StringComparison.Ordinal) && l.Contains("dotnet publish"));
-            var command = MountFlag().Replace(run["RUN ".Length..], "");
-            command = command.Replace("$TARGETARCH", "amd64", StringComparison.Ordinal)
-                .Replace(" -o /out", $" -o {output}", StringComparison.Ordinal);
-            var result = Repo.Run("bash", ["-euo", "pipefail", "-c", command], workingDirectory: context, timeout: TimeSpan.FromMinutes(6));
-            Assert.True(result.ExitCode == 0, $"{command}\n{result.Describe()}");
+            var image = Path.Combine(context, "__image");
+            var runs = buildStage.Where(l => l.StartsWith("RUN ", StringComparison.Ordinal)).ToList();
+            Assert.Single(runs, l => l.Contains("dotnet publish", StringComparison.Ordinal));
+            foreach (var run in runs)
+            {
+                var command = MountFlag().Replace(run["RUN ".Length..], "")
+                    .Replace("$TARGETARCH", "amd64", StringComparison.Ordinal)
+                    .Replace("$PROJECT", project, StringComparison.Ordinal)
+                    .Replace("/out", output, StringComparison.Ordinal)
+                    .Replace("/image", image, StringComparison.Ordinal);
+                var result = Repo.Run("bash", ["-euo", "pipefail", "-c", command], workingDirectory: context, timeout: TimeSpan.FromMinutes(6));
+                Assert.True(result.ExitCode == 0, $"{command}\n{result.Describe()}");
+            }
 
             var copied = Assert.Single(lines, l => l.StartsWith("COPY --from=build", StringComparison.Ordinal));
-            var src = copied.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(p => p.StartsWith("/out", StringComparison.Ordinal)).Single();
-            var path = Path.Combine(output, src["/out".Length..].TrimStart('/'));
-            var exe = Directory.Exists(path) ? Path.Combine(path, binary) : path;
+            var src = copied.Split(' ', StringSplitOptions.RemoveEmptyEntries).First(p => p.StartsWith("/out", StringComparison.Ordinal) || p.StartsWith("/image", StringComparison.Ordinal));
+            var path = src.StartsWith("/image", StringComparison.Ordinal)
+                ? Path.Combine(image, src["/image".Length..].TrimStart('/'))
+                : Path.Combine(output, src["/out".Length..].TrimStart('/'));
+            var exe = aot ? Path.Combine(path, "usr", "local", "bin", binary) : Directory.Exists(path) ? Path.Combine(path, binary) : path;
+            if (aot)
+            {
+                // The entrypoint link, and the binary where the injection plan expects proa (ProaContract.ImageBinaryPath).
+                var link = new FileInfo(Path.Combine(path, "usr", "local", "bin", "sidecar"));
+                Assert.Equal(binary, link.LinkTarget);
+                Assert.True(OperatingSystem.IsWindows() || File.GetUnixFileMode(exe) == (UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute), "the binary is not 0555");
+            }
+
             Assert.True(File.Exists(exe), $"{exe} missing after publish; have: {string.Join(", ", Directory.GetFiles(output).Select(Path.GetFileName))}");
             var magic = File.ReadAllBytes(exe).AsSpan(0, 4).ToArray();
             Assert.Equal(new byte[] { 0x7f, (byte)'E', (byte)'L', (byte)'F' }, magic);

@@ -1,21 +1,28 @@
-using AppUp.Http;
+using System.Text;
 using AppUp.State;
+using Sidecars.Contract;
+using Sidecars.Http;
+using Sidecars.Runtime.Errors;
 
 namespace AppUp.Routing;
 
 /// <summary>
-/// Maps a request to the appup contract (DESIGN.md section 6): <c>/up</c>, <c>/down</c>, <c>/health</c>.
+/// Maps a request to the appup contract (<see cref="AppUpContract"/>): <c>/up</c>, <c>/down</c>, <c>/health</c>.
 /// GET and HEAD only (HEAD mutates like GET, as probes and curl -I expect); other methods 405, other paths 404.
 /// Logs each transition of the observed state, including ones made outside appup and noticed by a probe.
 /// </summary>
-internal sealed class Router
+internal sealed class Router : IHttpHandler
 {
+    private static readonly byte[] HealthPath = Encoding.ASCII.GetBytes(AppUpContract.HealthPath);
+    private static readonly byte[] UpPath = Encoding.ASCII.GetBytes(AppUpContract.UpPath);
+    private static readonly byte[] DownPath = Encoding.ASCII.GetBytes(AppUpContract.DownPath);
+
     private static readonly HttpResponse UpOk = new(200, "app is up\n");
     private static readonly HttpResponse DownOk = new(200, "app is down\n");
     private static readonly HttpResponse AlreadyDown = new(503, "app is already down\n");
     private static readonly HttpResponse HealthUp = new(200, "app is up\n");
     private static readonly HttpResponse HealthDown = new(503, "app is down\n");
-    private static readonly HttpResponse NotFound = new(404, "not found: appup serves /up, /down and /health\n");
+    private static readonly HttpResponse NotFound = new(404, $"not found: appup serves {AppUpContract.UpPath}, {AppUpContract.DownPath} and {AppUpContract.HealthPath}\n");
     private static readonly HttpResponse MethodNotAllowed = new(405, "method not allowed: use GET or HEAD\n", allowGetHead: true);
 
     private const int Unknown = -1;
@@ -32,13 +39,13 @@ internal sealed class Router
         _log = log;
     }
 
-    public HttpResponse Route(ReadOnlySpan<byte> method, ReadOnlySpan<byte> path)
+    public HttpResponse Handle(ReadOnlySpan<byte> method, ReadOnlySpan<byte> path)
     {
         var endpoint = path switch
         {
-            _ when path.SequenceEqual("/health"u8) => Endpoint.Health,
-            _ when path.SequenceEqual("/up"u8) => Endpoint.Up,
-            _ when path.SequenceEqual("/down"u8) => Endpoint.Down,
+            _ when path.SequenceEqual(HealthPath) => Endpoint.Health,
+            _ when path.SequenceEqual(UpPath) => Endpoint.Up,
+            _ when path.SequenceEqual(DownPath) => Endpoint.Down,
             _ => Endpoint.None,
         };
 
@@ -58,22 +65,22 @@ internal sealed class Router
             {
                 case Endpoint.Up:
                     _file.Create();
-                    Observe(up: true, "GET /up");
+                    Observe(up: true, "GET " + AppUpContract.UpPath);
                     return UpOk;
                 case Endpoint.Down:
                     var removed = _file.Remove();
-                    Observe(up: false, "GET /down");
+                    Observe(up: false, "GET " + AppUpContract.DownPath);
                     return removed ? DownOk : AlreadyDown;
                 default:
                     var exists = _file.Exists();
-                    Observe(exists, "a change outside appup, seen by /health");
+                    Observe(exists, "a change outside appup, seen by " + AppUpContract.HealthPath);
                     return exists ? HealthUp : HealthDown;
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             var action = endpoint == Endpoint.Up ? "create" : endpoint == Endpoint.Down ? "remove" : "check";
-            var message = $"cannot {action} {_file.Path}: {FileErrors.Describe(e)}";
+            var message = $"cannot {action} {_file.Path}: {ErrorText.Describe(e)}";
             _log(message);
             return new HttpResponse(500, message + "\n");
         }

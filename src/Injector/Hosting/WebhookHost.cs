@@ -72,9 +72,15 @@ internal sealed class WebhookHost : IAsyncDisposable
         if (clusterRoles.Count > 0)
         {
             // Sidecars that read the API get a RoleBinding per (namespace, service account) of injected pods.
-            builder.Services.AddSingleton(KubernetesConnection.Create(options.Kubeconfig, options.KubeContext, Environment.GetEnvironmentVariable));
-            builder.Services.AddSingleton(new Rbac.RoleBindingReconcilerOptions { ClusterRoles = clusterRoles });
-            builder.Services.AddHostedService<Rbac.RoleBindingReconciler>();
+            try
+            {
+                Rbac.RoleBindingLoop.AddRoleBindingLoop(builder.Services, new Rbac.RoleBindingReconcilerOptions { ClusterRoles = clusterRoles }, options.Kubeconfig, options.KubeContext);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // No usable kubeconfig or in-cluster configuration: one sentence that says what to do.
+                throw new StartupException(ex.Message, ex);
+            }
         }
 
         ServingCertificate? certificate = null; // loaded after Build, once logging exists; Kestrel reads it per handshake

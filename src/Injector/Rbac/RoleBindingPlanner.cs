@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Injector.Core.Engine;
 using Sidecars.Contract;
-using k8s.Models;
 
 namespace Injector.Rbac;
 
@@ -26,19 +27,14 @@ public enum ExistingBindingAction
 }
 
 /// <summary>
-/// The pure part of the RoleBinding loop: which bindings injected pods need, and how to treat existing ones.
+/// The pure part of the RoleBinding loop: which bindings injected pods need, and how to treat existing ones, over
+/// the API's JSON (no client model types, so the loop stays small and AOT-ready).
 /// One RoleBinding per (namespace, service account, sidecar ClusterRole), because a RoleBinding has exactly one
 /// roleRef; named <c>sidecars-dev-&lt;sidecar&gt;-&lt;serviceaccount&gt;</c>.
 /// </summary>
 public static class RoleBindingPlanner
 {
-    public const string InjectedLabel = "sidecars.dev/injected";
-    public const string InjectedSelector = InjectedLabel + "=true";
-    public const string StatusAnnotation = "sidecars.dev/status";
-    public const string ManagedByLabel = "app.kubernetes.io/managed-by";
-    public const string ManagedByValue = "sidecars-injector";
-    public const string SidecarLabel = "sidecars.dev/sidecar";
-    public const string NamePrefix = "sidecars-dev-";
+    public const string RbacApiGroup = "rbac.authorization.k8s.io";
     private const int MaxNameLength = 253;
 
     /// <summary>
@@ -79,23 +75,22 @@ public static class RoleBindingPlanner
         return found;
     }
 
-    /// <summary>The bindings one pod needs; empty when it has no status annotation or only API-free sidecars.</summary>
-    public static IReadOnlyList<DesiredRoleBinding> DesiredFor(V1Pod pod, IReadOnlyDictionary<string, string> clusterRoles)
+    /// <summary>The status annotation of a pod, or null.</summary>
+    public static string? StatusOf(JsonElement pod) =>
+        Child(Child(pod, "metadata"), "annotations") is { } annotations && Child(annotations, AnnotationKeys.Status) is { ValueKind: JsonValueKind.String } status
+            ? status.GetString()
+            : null;
+
+    /// <summary>The bindings one pod needs; empty when it has no readable status annotation or only API-free sidecars.</summary>
+    public static IReadOnlyList<DesiredRoleBinding> DesiredFor(JsonElement pod, IReadOnlyDictionary<string, string> clusterRoles)
     {
-        var ns = pod.Metadata?.NamespaceProperty;
-        if (string.IsNullOrEmpty(ns) || pod.Metadata?.Annotations is not { } annotations ||
-            !annotations.TryGetValue(StatusAnnotation, out var statusJson))
+        var ns = String(Child(pod, "metadata"), "namespace");
+        if (string.IsNullOrEmpty(ns) || SidecarsOf(StatusOf(pod)) is not { } sidecars)
         {
             return [];
         }
 
-        var sidecars = SidecarsOf(statusJson);
-        if (sidecars is null)
-        {
-            return [];
-        }
-
-        var serviceAccount = string.IsNullOrEmpty(pod.Spec?.ServiceAccountName) ? "default" : pod.Spec.ServiceAccountName;
+        var serviceAccount = String(Child(pod, "spec"), "serviceAccountName") is { Length: > 0 } sa ? sa : RoleBindingContract.DefaultServiceAccount;
         var result = new List<DesiredRoleBinding>();
         foreach (var sidecar in sidecars)
         {
@@ -109,7 +104,7 @@ public static class RoleBindingPlanner
     }
 
     /// <summary>Every distinct binding a set of pods needs, in a stable order.</summary>
-    public static IReadOnlyList<DesiredRoleBinding> DesiredFor(IEnumerable<V1Pod> pods, IReadOnlyDictionary<string, string> clusterRoles) =>
+    public static IReadOnlyList<DesiredRoleBinding> DesiredFor(IEnumerable<JsonElement> pods, IReadOnlyDictionary<string, string> clusterRoles) =>
         pods.SelectMany(p => DesiredFor(p, clusterRoles))
             .Distinct()
             .OrderBy(d => d.Namespace, StringComparer.Ordinal)
@@ -119,7 +114,7 @@ public static class RoleBindingPlanner
     /// <summary><c>sidecars-dev-&lt;sidecar&gt;-&lt;sa&gt;</c>, shortened with a hash suffix past 253 characters.</summary>
     public static string BindingName(string sidecar, string serviceAccount)
     {
-        var name = $"{NamePrefix}{sidecar}-{serviceAccount}";
+        var name = $"{RoleBindingContract.NamePrefix}{sidecar}-{serviceAccount}";
         if (name.Length <= MaxNameLength)
         {
             return name;
@@ -130,63 +125,83 @@ public static class RoleBindingPlanner
     }
 
     /// <summary>The RoleBinding object for a desired binding.</summary>
-    public static V1RoleBinding Build(DesiredRoleBinding desired) => new()
+    public static JsonObject Build(DesiredRoleBinding desired) => new()
     {
-        ApiVersion = "rbac.authorization.k8s.io/v1",
-        Kind = "RoleBinding",
-        Metadata = new V1ObjectMeta
+        ["apiVersion"] = RbacApiGroup + "/v1",
+        ["kind"] = "RoleBinding",
+        ["metadata"] = new JsonObject
         {
-            Name = desired.Name,
-            NamespaceProperty = desired.Namespace,
-            Labels = new Dictionary<string, string>
+            ["name"] = desired.Name,
+            ["namespace"] = desired.Namespace,
+            ["labels"] = new JsonObject
             {
-                [ManagedByLabel] = ManagedByValue,
-                [SidecarLabel] = desired.Sidecar,
+                [RoleBindingContract.ManagedByLabel] = RoleBindingContract.ManagedByValue,
+                [RoleBindingContract.SidecarLabel] = desired.Sidecar,
             },
         },
-        RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = desired.ClusterRole },
-        Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = desired.ServiceAccount, NamespaceProperty = desired.Namespace }],
+        ["roleRef"] = new JsonObject { ["apiGroup"] = RbacApiGroup, ["kind"] = "ClusterRole", ["name"] = desired.ClusterRole },
+        ["subjects"] = new JsonArray(Subject(desired)),
     };
 
-    public static bool IsOurs(V1RoleBinding binding) =>
-        binding.Metadata?.Labels is { } labels && labels.TryGetValue(ManagedByLabel, out var v) && v == ManagedByValue;
+    public static bool IsOurs(JsonElement binding) =>
+        String(Child(Child(binding, "metadata"), "labels"), RoleBindingContract.ManagedByLabel) == RoleBindingContract.ManagedByValue;
 
     /// <summary>Compares an existing binding with the desired one.</summary>
-    public static ExistingBindingAction Decide(V1RoleBinding existing, DesiredRoleBinding desired)
+    public static ExistingBindingAction Decide(JsonElement existing, DesiredRoleBinding desired)
     {
         if (!IsOurs(existing))
         {
             return ExistingBindingAction.Foreign;
         }
 
-        if (existing.RoleRef is not { Kind: "ClusterRole" } roleRef || roleRef.Name != desired.ClusterRole)
+        var roleRef = Child(existing, "roleRef");
+        if (String(roleRef, "kind") != "ClusterRole" || String(roleRef, "name") != desired.ClusterRole)
         {
             return ExistingBindingAction.RoleRefMismatch;
         }
 
-        var subjects = existing.Subjects ?? [];
-        var subjectOk = subjects.Count == 1 && subjects[0] is { Kind: "ServiceAccount" } s &&
-            s.Name == desired.ServiceAccount && s.NamespaceProperty == desired.Namespace;
-        var labelOk = existing.Metadata!.Labels.TryGetValue(SidecarLabel, out var sidecar) && sidecar == desired.Sidecar;
+        var subjects = Child(existing, "subjects") is { ValueKind: JsonValueKind.Array } list ? list.EnumerateArray().ToList() : [];
+        var subjectOk = subjects.Count == 1 && String(subjects[0], "kind") == "ServiceAccount"
+            && String(subjects[0], "name") == desired.ServiceAccount && String(subjects[0], "namespace") == desired.Namespace;
+        var labelOk = String(Child(Child(existing, "metadata"), "labels"), RoleBindingContract.SidecarLabel) == desired.Sidecar;
         return subjectOk && labelOk ? ExistingBindingAction.UpToDate : ExistingBindingAction.Update;
     }
 
-    /// <summary>The update to send for <see cref="ExistingBindingAction.Update"/>: the existing object (keeping its
-    /// resourceVersion and any labels/annotations others added) with our labels and subjects restored.</summary>
-    public static V1RoleBinding Merge(V1RoleBinding existing, DesiredRoleBinding desired)
+    /// <summary>
+    /// The update to send for <see cref="ExistingBindingAction.Update"/>: the existing object (keeping its
+    /// resourceVersion, any other fields, and labels and annotations others added) with our labels and subjects restored.
+    /// </summary>
+    public static JsonObject Merge(JsonElement existing, DesiredRoleBinding desired)
     {
-        var built = Build(desired);
-        var labels = new Dictionary<string, string>(existing.Metadata?.Labels ?? new Dictionary<string, string>());
-        foreach (var (k, v) in built.Metadata.Labels)
+        var merged = JsonNode.Parse(existing.GetRawText()) as JsonObject ?? [];
+        if (merged["metadata"] is not JsonObject metadata)
         {
-            labels[k] = v;
+            metadata = new JsonObject { ["name"] = desired.Name, ["namespace"] = desired.Namespace };
+            merged["metadata"] = metadata;
         }
 
-        existing.Metadata ??= new V1ObjectMeta { Name = desired.Name, NamespaceProperty = desired.Namespace };
-        existing.Metadata.Labels = labels;
-        existing.Subjects = built.Subjects;
-        existing.ApiVersion ??= built.ApiVersion;
-        existing.Kind ??= built.Kind;
-        return existing;
+        if (metadata["labels"] is not JsonObject labels)
+        {
+            labels = [];
+            metadata["labels"] = labels;
+        }
+
+        labels[RoleBindingContract.ManagedByLabel] = RoleBindingContract.ManagedByValue;
+        labels[RoleBindingContract.SidecarLabel] = desired.Sidecar;
+        merged["subjects"] = new JsonArray(Subject(desired));
+        merged["apiVersion"] ??= RbacApiGroup + "/v1";
+        merged["kind"] ??= "RoleBinding";
+        return merged;
     }
+
+    private static JsonObject Subject(DesiredRoleBinding desired) =>
+        new() { ["kind"] = "ServiceAccount", ["name"] = desired.ServiceAccount, ["namespace"] = desired.Namespace };
+
+    private static JsonElement? Child(JsonElement? element, string name) =>
+        element is { ValueKind: JsonValueKind.Object } obj && obj.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null
+            ? value
+            : null;
+
+    private static string? String(JsonElement? element, string name) =>
+        Child(element, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
 }

@@ -23,6 +23,15 @@ public sealed class RoleBindingReconcilerOptions
     /// <summary>Page size of the pod list.</summary>
     public int PageSize { get; init; } = 500;
 
+    /// <summary>The watch's timeoutSeconds (see <see cref="Sidecars.Kube.ListWatchOptions.WatchTimeout"/>).</summary>
+    public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A watch silent this much longer than <see cref="WatchTimeout"/> is taken for dead.</summary>
+    public TimeSpan WatchIdleGrace { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A watch open this long resets the backoff.</summary>
+    public TimeSpan HealthyWatch { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Parses the <c>--sidecar-clusterroles</c> / <c>INJECTOR_SIDECAR_CLUSTERROLES</c> value,
     /// <c>shawarma=RELEASE-shawarma,proa=RELEASE-proa</c>. Empty input gives an empty map (the loop stays off).

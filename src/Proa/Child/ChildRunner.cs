@@ -1,3 +1,4 @@
+using Sidecars.Runtime.Errors;
 using System.ComponentModel;
 using System.Diagnostics;
 
@@ -26,7 +27,7 @@ internal static class ChildRunner
         }
         catch (Win32Exception e)
         {
-            throw new ChildStartException($"cannot execute '{path}': {e.Message}", e);
+            throw new ChildStartException($"cannot execute '{path}': {ErrorText.Describe(e)}", e);
         }
 
         if (process is null)

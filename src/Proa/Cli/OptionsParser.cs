@@ -1,3 +1,6 @@
+using Sidecars.Contract;
+using Sidecars.Runtime.Logging;
+
 namespace Proa.Cli;
 
 /// <summary>
@@ -6,8 +9,11 @@ namespace Proa.Cli;
 /// </summary>
 internal static class OptionsParser
 {
-    public static ParseOutcome Parse(IReadOnlyList<string> args)
+    private const string KubeconfigOption = "--kubeconfig";
+
+    public static ParseOutcome Parse(IReadOnlyList<string> args, Func<string, string?> getEnv, LogFormat defaultFormat)
     {
+        var formatText = getEnv(LogContract.FormatVariable);
         var gets = new List<Uri>();
         var posts = new List<Uri>();
         TimeSpan? startupTimeout = ProaOptions.DefaultStartupTimeout;
@@ -18,7 +24,7 @@ internal static class OptionsParser
         while (i < args.Count)
         {
             var arg = args[i];
-            if (arg == "--")
+            if (arg == ProaContract.CommandSeparator)
             {
                 i++;
                 break;
@@ -42,7 +48,8 @@ internal static class OptionsParser
             }
 
             var (name, inlineValue) = SplitInline(arg);
-            if (name is not ("--shutdown-http-get" or "--shutdown-http-post" or "--startup-timeout" or "--kubeconfig"))
+            if (name is not (ProaContract.ShutdownHttpGetOption or ProaContract.ShutdownHttpPostOption or ProaContract.StartupTimeoutOption
+                or KubeconfigOption or LogContract.FormatOption))
             {
                 return ParseOutcome.Fail($"unknown option '{arg}' (use -- before a command that starts with '-')");
             }
@@ -65,32 +72,40 @@ internal static class OptionsParser
 
             switch (name)
             {
-                case "--shutdown-http-get":
-                case "--shutdown-http-post":
+                case ProaContract.ShutdownHttpGetOption:
+                case ProaContract.ShutdownHttpPostOption:
                     if (!TryParseHttpUrl(value, out var url))
                     {
                         return ParseOutcome.Fail($"{name}: '{value}' is not an absolute http:// or https:// URL");
                     }
 
-                    (name == "--shutdown-http-get" ? gets : posts).Add(url);
+                    (name == ProaContract.ShutdownHttpGetOption ? gets : posts).Add(url);
                     break;
-                case "--startup-timeout":
-                    if (!DurationParser.TryParse(value, out var timeout) || timeout < TimeSpan.Zero)
+                case ProaContract.StartupTimeoutOption:
+                    if (!DurationParser.TryParse(value, out var timeout, out var why))
                     {
-                        return ParseOutcome.Fail($"--startup-timeout: '{value}' is not a duration (examples: 90s, 5m, 1h30m, 120)");
+                        return ParseOutcome.Fail($"{ProaContract.StartupTimeoutOption}: '{value}' {why}");
                     }
 
                     startupTimeout = timeout == TimeSpan.Zero ? null : timeout;
                     break;
+                case LogContract.FormatOption:
+                    formatText = value;
+                    break;
                 default:
                     if (value.Length == 0)
                     {
-                        return ParseOutcome.Fail("--kubeconfig: empty path");
+                        return ParseOutcome.Fail($"{KubeconfigOption}: empty path");
                     }
 
                     kubeconfig = value;
                     break;
             }
+        }
+
+        if (!LogSettings.TryParseFormat(formatText, defaultFormat, out var format, out var formatError))
+        {
+            return ParseOutcome.Fail(formatError!);
         }
 
         if (i >= args.Count)
@@ -110,7 +125,7 @@ internal static class OptionsParser
             rest.Add(args[j]);
         }
 
-        return ParseOutcome.Ok(new ProaOptions(gets, posts, startupTimeout, kubeconfig, verbose, command, rest));
+        return ParseOutcome.Ok(new ProaOptions(gets, posts, startupTimeout, kubeconfig, verbose, format, command, rest));
     }
 
     private static (string Name, string? Value) SplitInline(string arg)

@@ -1,3 +1,5 @@
+using Sidecars.Runtime.Logging;
+
 namespace Proa.Cli;
 
 /// <summary>Validated command line.</summary>
@@ -7,6 +9,7 @@ internal sealed record ProaOptions(
     TimeSpan? StartupTimeout,
     string? Kubeconfig,
     bool Verbose,
+    LogFormat LogFormat,
     string Command,
     IReadOnlyList<string> Arguments)
 {

@@ -7,29 +7,38 @@ using Proa.Identity;
 using Proa.Kube;
 using Proa.Readiness;
 using Proa.Shutdown;
+using Sidecars.Contract;
+using Sidecars.Kube;
+using Sidecars.Runtime.Errors;
 
 namespace Proa.Hosting;
 
 /// <summary>
 /// The three phases: wait for the sidecars, run the command, shut down. Every path out of phase 1 or 2 goes
-/// through phase 3, so the sidecars are told to stop even when the command never ran.
+/// through phase 3, so the sidecars are told to stop even when the command never ran; and nothing in phase 3 can
+/// lose the command's exit code, the one thing proa must keep.
 /// </summary>
-internal sealed class Supervisor(ProaOptions options, IPodApiFactory apiFactory, Func<string, string?> getEnv)
+internal sealed class Supervisor(ProaOptions options, Func<string?, KubeApiClient> connect, Func<string, string?> getEnv)
 {
     private const int DefaultGracePeriodSeconds = 30;
 
-    private PodWatcher? _watcher;
+    /// <summary>
+    /// The longest wait for the other containers to stop. The pod's terminationGracePeriodSeconds is untrusted input
+    /// (5000000 is valid); the kubelet kills the pod at its grace period anyway.
+    /// </summary>
+    private static readonly TimeSpan MaxGracePeriod = TimeSpan.FromDays(1);
+
+    private PodFollower? _follower;
     private string? _ownContainer;
 
     public async Task<int> RunAsync()
     {
-        Log.Verbose = options.Verbose;
         using var signals = new SignalForwarder();
-        IDisposable? api = null;
+        KubeApiClient? api = null;
+        int exitCode;
         try
         {
-            var startup = await WaitForSidecarsAsync(signals, disposable => api = disposable);
-            int exitCode;
+            var startup = await WaitForSidecarsAsync(signals, client => api = client);
             if (startup.Ready)
             {
                 exitCode = await RunCommandAsync(signals);
@@ -39,23 +48,37 @@ internal sealed class Supervisor(ProaOptions options, IPodApiFactory apiFactory,
                 Log.Error(startup.Message);
                 exitCode = startup.ExitCode!.Value;
             }
+        }
+        catch (Exception e)
+        {
+            // Not expected; still a clean message, still phase 3.
+            Log.Error($"waiting for the sidecars failed: {ErrorText.Describe(e)}");
+            exitCode = ExitCodes.Config;
+        }
 
+        try
+        {
             await ShutdownCaller.CallAllAsync(options.ShutdownGet, options.ShutdownPost, ShutdownCaller.PerCallTimeout);
             await WaitForOthersToStopAsync(signals);
-            Log.Info($"exiting with code {exitCode}");
-            return exitCode;
+        }
+        catch (Exception e)
+        {
+            Log.Error($"shutting down the sidecars failed: {ErrorText.Describe(e)}; keeping the command's exit code");
         }
         finally
         {
             api?.Dispose();
         }
+
+        Log.Info($"exiting with code {exitCode}");
+        return exitCode;
     }
 
-    private async Task<StartupResult> WaitForSidecarsAsync(SignalForwarder signals, Action<IDisposable> track)
+    private async Task<StartupResult> WaitForSidecarsAsync(SignalForwarder signals, Action<KubeApiClient> track)
     {
-        if (getEnv("PROA_SKIP_WAIT") is { } skip && (skip == "1" || skip.Equals("true", StringComparison.OrdinalIgnoreCase)))
+        if (getEnv(ProaContract.SkipWaitVariable) is { } skip && (skip == "1" || skip.Equals("true", StringComparison.OrdinalIgnoreCase)))
         {
-            Log.Info("PROA_SKIP_WAIT is set: not waiting for the sidecars");
+            Log.Info($"{ProaContract.SkipWaitVariable} is set: not waiting for the sidecars");
             return new StartupResult(null, "skipped");
         }
 
@@ -65,24 +88,20 @@ internal sealed class Supervisor(ProaOptions options, IPodApiFactory apiFactory,
             return new StartupResult(ExitCodes.Config, identityError!);
         }
 
-        IPodApi api;
+        KubeApiClient api;
         try
         {
-            api = apiFactory.Create(options.Kubeconfig, identity);
+            api = connect(options.Kubeconfig);
         }
-        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+        catch (KubeConfigException e)
         {
             return new StartupResult(ExitCodes.Config, "cannot reach the Kubernetes API: " + e.Message);
         }
 
-        if (api is IDisposable disposable)
-        {
-            track(disposable);
-        }
-
-        _watcher = new PodWatcher(api);
+        track(api);
+        _follower = new PodFollower(api, identity.Namespace, identity.Name);
         var timeout = options.StartupTimeout;
-        Log.Info($"waiting for the other containers of pod {identity} to be ready (pod name from {identity.NameSource}, namespace from {identity.NamespaceSource}; API {api.Describe}; timeout {(timeout is null ? "none" : Format(timeout.Value))})");
+        Log.Info($"waiting for the other containers of pod {identity} to be ready (pod name from {identity.NameSource}, namespace from {identity.NamespaceSource}; API {api.Server}; timeout {(timeout is null ? "none" : Format(timeout.Value))})");
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(signals.Stopped);
         if (timeout is not null)
@@ -95,7 +114,7 @@ internal sealed class Supervisor(ProaOptions options, IPodApiFactory apiFactory,
         string? lastDetail = null;
         try
         {
-            var decision = await _watcher.WatchUntilAsync(update => Decide(update, identity, ref seenPod, ref lastDetail), cts.Token);
+            var decision = await _follower.WatchUntilAsync(update => Decide(update, identity, ref seenPod, ref lastDetail), cts.Token);
             if (decision.State == ReadinessState.Ready)
             {
                 Log.Info($"{decision.Detail} after {Stopwatch.GetElapsedTime(started).TotalSeconds:0.###}s; starting {options.Command}");
@@ -111,7 +130,7 @@ internal sealed class Supervisor(ProaOptions options, IPodApiFactory apiFactory,
         catch (OperationCanceledException)
         {
             var why = lastDetail ?? "the pod could not be read";
-            var apiError = _watcher.LastError is { } e ? $"; last API error: {e}" : "";
+            var apiError = _follower.LastError is { } e ? $"; last API error: {e}" : "";
             return new StartupResult(ExitCodes.StartupTimeout, $"startup timeout: the sidecars were not ready after {Format(timeout!.Value)} ({why}{apiError}); not starting {options.Command}");
         }
     }
@@ -122,13 +141,13 @@ internal sealed class Supervisor(ProaOptions options, IPodApiFactory apiFactory,
         {
             return ReadinessDecision.Failed(seenPod
                 ? $"pod {identity} was deleted while waiting for the sidecars"
-                : $"pod {identity} not found (name from {identity.NameSource}, namespace from {identity.NamespaceSource}); set POD_NAME and POD_NAMESPACE from the downward API");
+                : $"pod {identity} not found (name from {identity.NameSource}, namespace from {identity.NamespaceSource}); set {ProaContract.PodNameVariable} and {ProaContract.PodNamespaceVariable} from the downward API");
         }
 
         if (!seenPod)
         {
             seenPod = true;
-            var (own, source) = OwnContainerResolver.Resolve(getEnv("PROA_CONTAINER_NAME"), ReadFileOrNull("/proc/self/mountinfo"), update.Pod);
+            var (own, source) = OwnContainerResolver.Resolve(getEnv(ProaContract.ContainerNameVariable), ReadFileOrNull("/proc/self/mountinfo"), update.Pod);
             _ownContainer = own ?? "";
             Log.Info($"own container: {own ?? "(none)"} (from {source})");
             if (own is not null && !ContainerNames(update.Pod).Contains(own))
@@ -187,7 +206,7 @@ internal sealed class Supervisor(ProaOptions options, IPodApiFactory apiFactory,
     /// <summary>Waits, bounded by the pod's grace period, for the other regular containers to stop.</summary>
     private async Task WaitForOthersToStopAsync(SignalForwarder signals)
     {
-        if (_watcher?.LastPod is not { } lastPod || _ownContainer is null)
+        if (_follower?.LastPod is not { } lastPod || _ownContainer is null)
         {
             return;
         }
@@ -199,7 +218,7 @@ internal sealed class Supervisor(ProaOptions options, IPodApiFactory apiFactory,
         string? detail = null;
         try
         {
-            var result = await _watcher.WatchUntilAsync(
+            var result = await _follower.WatchUntilAsync(
                 update =>
                 {
                     if (update.Deleted)
@@ -232,8 +251,12 @@ internal sealed class Supervisor(ProaOptions options, IPodApiFactory apiFactory,
     private static List<string> ContainerNames(JsonElement pod) =>
         ((JsonElement?)pod).Child("spec").Array("containers").Select(c => ((JsonElement?)c).String("name")).OfType<string>().ToList();
 
-    private static TimeSpan GracePeriod(JsonElement pod) =>
-        TimeSpan.FromSeconds(((JsonElement?)pod).Child("spec").Long("terminationGracePeriodSeconds") ?? DefaultGracePeriodSeconds);
+    /// <summary>The pod's grace period, clamped to [0, <see cref="MaxGracePeriod"/>].</summary>
+    internal static TimeSpan GracePeriod(JsonElement pod)
+    {
+        var seconds = ((JsonElement?)pod).Child("spec").Long("terminationGracePeriodSeconds") ?? DefaultGracePeriodSeconds;
+        return seconds <= 0 ? TimeSpan.Zero : seconds >= MaxGracePeriod.TotalSeconds ? MaxGracePeriod : TimeSpan.FromSeconds(seconds);
+    }
 
     private static string Format(TimeSpan span) =>
         span.TotalSeconds < 120

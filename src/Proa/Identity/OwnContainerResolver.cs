@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Sidecars.Contract;
 using Proa.Readiness;
 
 namespace Proa.Identity;
@@ -19,7 +20,7 @@ internal static class OwnContainerResolver
     {
         if (!string.IsNullOrWhiteSpace(envName))
         {
-            return (envName.Trim(), "PROA_CONTAINER_NAME");
+            return (envName.Trim(), ProaContract.ContainerNameVariable);
         }
 
         var names = ContainerNames(pod);

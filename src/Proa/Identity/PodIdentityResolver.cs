@@ -1,3 +1,5 @@
+using Sidecars.Contract;
+
 namespace Proa.Identity;
 
 /// <summary>
@@ -6,15 +8,15 @@ namespace Proa.Identity;
 /// </summary>
 internal static class PodIdentityResolver
 {
-    public const string ServiceAccountNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+    public const string ServiceAccountNamespaceFile = ServiceAccountContract.NamespacePath;
 
     public static PodIdentity? Resolve(Func<string, string?> getEnv, Func<string> hostname, Func<string, string?> readFile, out string? error)
     {
         error = null;
         string name, nameSource;
-        if (getEnv("POD_NAME") is { Length: > 0 } envName)
+        if (getEnv(ProaContract.PodNameVariable) is { Length: > 0 } envName)
         {
-            (name, nameSource) = (envName.Trim(), "POD_NAME");
+            (name, nameSource) = (envName.Trim(), ProaContract.PodNameVariable);
         }
         else
         {
@@ -22,9 +24,9 @@ internal static class PodIdentityResolver
         }
 
         string ns, nsSource;
-        if (getEnv("POD_NAMESPACE") is { Length: > 0 } envNs)
+        if (getEnv(ProaContract.PodNamespaceVariable) is { Length: > 0 } envNs)
         {
-            (ns, nsSource) = (envNs.Trim(), "POD_NAMESPACE");
+            (ns, nsSource) = (envNs.Trim(), ProaContract.PodNamespaceVariable);
         }
         else if (readFile(ServiceAccountNamespaceFile) is { } fileNs && fileNs.Trim().Length > 0)
         {
@@ -32,13 +34,13 @@ internal static class PodIdentityResolver
         }
         else
         {
-            error = $"cannot tell which namespace this pod is in: set POD_NAMESPACE (fieldRef metadata.namespace) or mount a service account token ({ServiceAccountNamespaceFile})";
+            error = $"cannot tell which namespace this pod is in: set {ProaContract.PodNamespaceVariable} (fieldRef metadata.namespace) or mount a service account token ({ServiceAccountNamespaceFile})";
             return null;
         }
 
         if (name.Length == 0)
         {
-            error = "cannot tell this pod's name: set POD_NAME (fieldRef metadata.name)";
+            error = $"cannot tell this pod's name: set {ProaContract.PodNameVariable} (fieldRef metadata.name)";
             return null;
         }
 

@@ -1,3 +1,5 @@
+using Sidecars.Contract;
+using Sidecars.Runtime.Errors;
 namespace Proa.Install;
 
 /// <summary>
@@ -13,14 +15,14 @@ internal static class SelfInstaller
         var source = Environment.ProcessPath;
         if (string.IsNullOrEmpty(source) || Path.GetFileNameWithoutExtension(source) == "dotnet")
         {
-            Log.Error("--copy-to needs the native proa executable (the process path is " + (source ?? "unknown") + ")");
+            Log.Error($"{ProaContract.CopyToOption} needs the native proa executable (the process path is {source ?? "unknown"})");
             return ExitCodes.Usage;
         }
 
         try
         {
             Directory.CreateDirectory(directory);
-            var target = Path.Combine(directory, "proa");
+            var target = Path.Combine(directory, ProaContract.BinaryName);
             var temporary = target + ".tmp";
             File.Copy(source, temporary, overwrite: true);
             File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
@@ -30,7 +32,7 @@ internal static class SelfInstaller
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Log.Error($"cannot copy proa into {directory}: {ex.Message}");
+            Log.Error($"cannot copy proa into {directory}: {ErrorText.Describe(ex)}");
             return 1;
         }
     }

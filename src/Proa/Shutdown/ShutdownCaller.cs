@@ -1,3 +1,4 @@
+using Sidecars.Runtime.Errors;
 using System.Diagnostics;
 using System.Globalization;
 
@@ -56,7 +57,7 @@ internal static class ShutdownCaller
         }
         catch (Exception e)
         {
-            Log.Error($"shutdown {method} {url} failed: {e.GetBaseException().Message}");
+            Log.Error($"shutdown {method} {url} failed: {ErrorText.Describe(e)}");
         }
     }
 }

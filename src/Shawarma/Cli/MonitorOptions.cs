@@ -1,4 +1,4 @@
-using Shawarma.Logging;
+using Sidecars.Runtime.Logging;
 
 namespace Shawarma.Cli;
 
@@ -12,7 +12,9 @@ internal sealed record MonitorOptions(
     bool DisableNotifier,
     int ListenPort,
     LogLevel LogLevel,
-    string? Kubeconfig)
+    LogFormat LogFormat,
+    string? Kubeconfig,
+    string? Context)
 {
     /// <summary>The <c>--service-labels</c> as a Kubernetes label selector (<c>k=v,k2=v2</c>), or null.</summary>
     public string? LabelSelector => ServiceLabels.Count == 0

@@ -1,5 +1,6 @@
 using System.Globalization;
-using Shawarma.Logging;
+using Sidecars.Contract;
+using Sidecars.Runtime.Logging;
 
 namespace Shawarma.Cli;
 
@@ -12,18 +13,20 @@ internal static class OptionsParser
 {
     private static readonly Dictionary<string, string?> EnvByFlag = new(StringComparer.Ordinal)
     {
-        ["service"] = "SHAWARMA_SERVICE",
-        ["service-labels"] = "SHAWARMA_SERVICE_LABELS",
-        ["pod"] = "MY_POD_NAME",
-        ["namespace"] = "MY_POD_NAMESPACE",
-        ["url"] = "SHAWARMA_URL",
-        ["disable-notifier"] = "SHAWARMA_DISABLE_STATE_NOTIFIER",
-        ["listen-port"] = "SHAWARMA_LISTEN_PORT",
-        ["log-level"] = "LOG_LEVEL",
+        ["service"] = ShawarmaContract.ServiceVariable,
+        ["service-labels"] = ShawarmaContract.ServiceLabelsVariable,
+        ["pod"] = ShawarmaContract.PodNameVariable,
+        ["namespace"] = ShawarmaContract.PodNamespaceVariable,
+        ["url"] = ShawarmaContract.UrlVariable,
+        ["disable-notifier"] = ShawarmaContract.DisableNotifierVariable,
+        ["listen-port"] = ShawarmaContract.ListenPortVariable,
+        [LogContract.LevelOption[2..]] = LogContract.LevelVariable,
+        [LogContract.FormatOption[2..]] = LogContract.FormatVariable,
         ["kubeconfig"] = null,
+        ["context"] = null,
     };
 
-    public static ParseResult Parse(IReadOnlyList<string> args, Func<string, string?> env)
+    public static ParseResult Parse(IReadOnlyList<string> args, Func<string, string?> env, LogFormat defaultFormat)
     {
         var given = new Dictionary<string, string>(StringComparer.Ordinal);
         string? command = null;
@@ -81,12 +84,12 @@ internal static class OptionsParser
 
         if (command is null)
         {
-            return Fail("no command given; the command is 'monitor'");
+            return Fail($"no command given; the command is '{ShawarmaContract.MonitorCommand}'");
         }
 
-        if (command != "monitor")
+        if (command != ShawarmaContract.MonitorCommand)
         {
-            return Fail($"unknown command '{command}'; the command is 'monitor'");
+            return Fail($"unknown command '{command}'; the command is '{ShawarmaContract.MonitorCommand}'");
         }
 
         string? Get(string flag) =>
@@ -98,7 +101,7 @@ internal static class OptionsParser
         var labelsText = NullIfBlank(Get("service-labels"));
         if (service is null && labelsText is null)
         {
-            return Fail("no service to monitor: give --service (SHAWARMA_SERVICE) or --service-labels (SHAWARMA_SERVICE_LABELS)");
+            return Fail($"no service to monitor: give --service ({ShawarmaContract.ServiceVariable}) or --service-labels ({ShawarmaContract.ServiceLabelsVariable})");
         }
 
         var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -110,16 +113,16 @@ internal static class OptionsParser
         var pod = NullIfBlank(Get("pod"));
         if (pod is null)
         {
-            return Fail("no pod name: give --pod or MY_POD_NAME (a fieldRef to metadata.name)");
+            return Fail($"no pod name: give --pod or {ShawarmaContract.PodNameVariable} (a fieldRef to metadata.name)");
         }
 
         var ns = NullIfBlank(Get("namespace"));
         if (ns is null)
         {
-            return Fail("no namespace: give --namespace or MY_POD_NAMESPACE (a fieldRef to metadata.namespace)");
+            return Fail($"no namespace: give --namespace or {ShawarmaContract.PodNamespaceVariable} (a fieldRef to metadata.namespace)");
         }
 
-        var urlText = NullIfBlank(Get("url")) ?? "http://localhost/applicationstate";
+        var urlText = NullIfBlank(Get("url")) ?? ShawarmaContract.DefaultUrl;
         if (!Uri.TryCreate(urlText, UriKind.Absolute, out var url) || (url.Scheme != "http" && url.Scheme != "https"))
         {
             return Fail($"--url '{urlText}' is not an absolute http(s) URL");
@@ -131,20 +134,25 @@ internal static class OptionsParser
             return Fail($"--disable-notifier '{disableText}' is not a boolean (true/false)");
         }
 
-        var portText = NullIfBlank(Get("listen-port")) ?? "8099";
+        var portText = NullIfBlank(Get("listen-port")) ?? ShawarmaContract.DefaultListenPort.ToString(CultureInfo.InvariantCulture);
         if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
         {
             return Fail($"--listen-port '{portText}' is not a port number (1-65535)");
         }
 
-        var levelText = NullIfBlank(Get("log-level")) ?? "warn";
-        if (!Log.TryParseLevel(levelText, out var level))
+        var levelText = NullIfBlank(Get(LogContract.LevelOption[2..])) ?? ShawarmaContract.DefaultLogLevel;
+        if (!LogSettings.TryParseLevel(levelText, LogLevel.Warn, out var level, out var levelError))
         {
-            return Fail($"--log-level '{levelText}' is not one of panic, fatal, error, warn, info, debug, trace");
+            return Fail($"--log-level: {levelError}");
+        }
+
+        if (!LogSettings.TryParseFormat(NullIfBlank(Get(LogContract.FormatOption[2..])), defaultFormat, out var format, out var formatError))
+        {
+            return Fail($"--log-format: {formatError}");
         }
 
         return new ParseResult(
-            new MonitorOptions(service, labels, pod, ns, url, disable, port, level, NullIfBlank(Get("kubeconfig"))),
+            new MonitorOptions(service, labels, pod, ns, url, disable, port, level, format, NullIfBlank(Get("kubeconfig")), NullIfBlank(Get("context"))),
             false,
             null);
     }

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
-using Shawarma.Logging;
+using Sidecars.Runtime.Errors;
+using Sidecars.Runtime.Logging;
 using Shawarma.State;
 
 namespace Shawarma.Notifying;
@@ -11,9 +12,9 @@ internal sealed class HttpStateSender : IDisposable
 
     private readonly HttpClient _http;
     private readonly Uri _url;
-    private readonly Log _log;
+    private readonly SidecarLog _log;
 
-    public HttpStateSender(Uri url, Log log, TimeSpan timeout)
+    public HttpStateSender(Uri url, SidecarLog log, TimeSpan timeout)
     {
         _url = url;
         _log = log;
@@ -49,7 +50,7 @@ internal sealed class HttpStateSender : IDisposable
         }
         catch (HttpRequestException e)
         {
-            _log.Warn($"notify: POST {_url} {state.Json} failed: {e.Message}; will retry");
+            _log.Warn($"notify: POST {_url} {state.Json} failed: {ErrorText.Describe(e)}; will retry");
         }
 
         return false;

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Sidecars.Kube;
-using Shawarma.Logging;
+using Sidecars.Runtime.Logging;
 using Shawarma.State;
 
 namespace Shawarma.Notifying;
@@ -13,7 +13,7 @@ namespace Shawarma.Notifying;
 internal sealed class StateNotifier
 {
     private readonly Func<DeploymentState, CancellationToken, Task<bool>> _send;
-    private readonly Log _log;
+    private readonly SidecarLog _log;
     private readonly TimeSpan _debounce;
     private readonly Backoff _backoff;
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(
@@ -21,7 +21,7 @@ internal sealed class StateNotifier
 
     private DeploymentState? _desired;
 
-    public StateNotifier(Func<DeploymentState, CancellationToken, Task<bool>> send, Log log, TimeSpan debounce, TimeSpan maxBackoff)
+    public StateNotifier(Func<DeploymentState, CancellationToken, Task<bool>> send, SidecarLog log, TimeSpan debounce, TimeSpan maxBackoff)
     {
         _send = send;
         _log = log;

@@ -1,4 +1,5 @@
 using System.Text;
+using Sidecars.Contract;
 
 namespace Shawarma.State;
 
@@ -35,10 +36,13 @@ internal sealed class DeploymentState : IEquatable<DeploymentState>
 
     public override string ToString() => IsActive ? "active [" + string.Join(", ", ActiveServices) + "]" : "inactive";
 
+    // Hand-written rather than Utf8JsonWriter: this is all the JSON shawarma writes besides its logs, and the writer's
+    // encoder tables would cost start-up pages in every pod.
     private static string Render(IReadOnlyList<string> services)
     {
-        var json = new StringBuilder(services.Count == 0 ? "{\"status\":\"inactive\"" : "{\"status\":\"active\"")
-            .Append(",\"activeServices\":[");
+        var json = new StringBuilder("{\"").Append(ShawarmaContract.StatusField).Append("\":\"")
+            .Append(services.Count == 0 ? ShawarmaContract.InactiveStatus : ShawarmaContract.ActiveStatus)
+            .Append("\",\"").Append(ShawarmaContract.ActiveServicesField).Append("\":[");
         for (var i = 0; i < services.Count; i++)
         {
             if (i > 0)

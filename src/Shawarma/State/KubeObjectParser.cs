@@ -38,13 +38,6 @@ internal static class KubeObjectParser
         return new ServiceInfo(name, labels);
     }
 
-    public static string Name(JsonElement obj) => ReadMetadata(obj).Name;
-
-    public static string? ResourceVersion(JsonElement obj) =>
-        obj.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
-            ? String(metadata, "resourceVersion")
-            : null;
-
     private static (string Name, Dictionary<string, string> Labels) ReadMetadata(JsonElement obj)
     {
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);

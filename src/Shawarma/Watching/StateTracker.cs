@@ -1,4 +1,4 @@
-using Shawarma.Logging;
+using Sidecars.Runtime.Logging;
 using Shawarma.State;
 
 namespace Shawarma.Watching;
@@ -10,14 +10,14 @@ namespace Shawarma.Watching;
 internal sealed class StateTracker
 {
     private readonly string _pod;
-    private readonly Log _log;
+    private readonly SidecarLog _log;
     private readonly Action<DeploymentState> _onChange;
     private readonly Lock _lock = new();
     private IReadOnlyCollection<string>? _services;
     private IReadOnlyCollection<EndpointSliceInfo>? _slices;
     private DeploymentState? _current;
 
-    public StateTracker(string pod, Log log, Action<DeploymentState> onChange, IReadOnlyCollection<string>? fixedServices = null)
+    public StateTracker(string pod, SidecarLog log, Action<DeploymentState> onChange, IReadOnlyCollection<string>? fixedServices = null)
     {
         _pod = pod;
         _log = log;

@@ -1,13 +1,16 @@
 using AppUp.Configuration;
+using Sidecars.Runtime.Logging;
 
 namespace AppUp.Tests.Configuration;
 
 public sealed class OptionsParserTests
 {
-    private static (bool Ok, AppUpOptions? Options, string? Error) Parse(params (string Name, string Value)[] variables)
+    private static (bool Ok, AppUpOptions? Options, string? Error) Parse(params (string Name, string Value)[] variables) => ParseArgs([], variables);
+
+    private static (bool Ok, AppUpOptions? Options, string? Error) ParseArgs(string[] args, params (string Name, string Value)[] variables)
     {
         var environment = variables.ToDictionary(v => v.Name, v => v.Value);
-        var ok = OptionsParser.TryParse(name => environment.GetValueOrDefault(name), out var options, out var error);
+        var ok = OptionsParser.TryParse(args, name => environment.GetValueOrDefault(name), LogFormat.Json, out var options, out var error);
         return (ok, options, error);
     }
 
@@ -17,7 +20,7 @@ public sealed class OptionsParserTests
         var (ok, options, _) = Parse();
 
         Assert.True(ok);
-        Assert.Equal(new AppUpOptions("/pod/up.txt", 9999, InitialState.Up), options);
+        Assert.Equal(new AppUpOptions("/pod/up.txt", 9999, InitialState.Up, LogLevel.Info, LogFormat.Json), options);
     }
 
     [Fact]
@@ -26,7 +29,7 @@ public sealed class OptionsParserTests
         var (ok, options, _) = Parse(("UP_FILE", ""), ("UP_PORT", ""), ("UP_INITIAL", ""));
 
         Assert.True(ok);
-        Assert.Equal(new AppUpOptions("/pod/up.txt", 9999, InitialState.Up), options);
+        Assert.Equal(new AppUpOptions("/pod/up.txt", 9999, InitialState.Up, LogLevel.Info, LogFormat.Json), options);
     }
 
     [Theory]
@@ -115,5 +118,25 @@ public sealed class OptionsParserTests
 
         Assert.False(ok);
         Assert.Contains("NUL", error);
+    }
+
+    [Fact]
+    public void Log_format_comes_from_the_switch_or_the_environment_and_the_switch_wins()
+    {
+        Assert.Equal(LogFormat.Text, ParseArgs(["--log-format", "text"]).Options!.LogFormat);
+        Assert.Equal(LogFormat.Text, ParseArgs(["--log-format=TEXT"]).Options!.LogFormat);
+        Assert.Equal(LogFormat.Text, Parse(("LOG_FORMAT", "text")).Options!.LogFormat);
+        Assert.Equal(LogFormat.Json, ParseArgs(["--log-format", "json"], ("LOG_FORMAT", "text")).Options!.LogFormat);
+        Assert.Equal(LogLevel.Debug, Parse(("LOG_LEVEL", "debug")).Options!.LogLevel);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--log-format", "xml" }, "log format 'xml' is not one of json, text")]
+    [InlineData(new[] { "--port=1" }, "unknown argument '--port=1'")]
+    public void Bad_arguments_are_named(string[] args, string message)
+    {
+        var (ok, _, error) = ParseArgs(args);
+        Assert.False(ok);
+        Assert.Contains(message, error);
     }
 }

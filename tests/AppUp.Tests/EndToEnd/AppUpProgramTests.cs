@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using AppUp.Tests.Support;
+using Sidecars.Http.Tests.Support;
 
 namespace AppUp.Tests.EndToEnd;
 
@@ -243,7 +244,7 @@ public sealed class AppUpProgramTests : IDisposable
         var app = Run(new Dictionary<string, string?> { ["UP_FILE"] = UpFile, ["UP_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
 
         Assert.Equal(1, await app.WaitForExitAsync());
-        Assert.Contains("address already in use", app.Stderr);
+        Assert.Contains("already in use", app.Stderr);
     }
 
     [Fact]
@@ -254,6 +255,34 @@ public sealed class AppUpProgramTests : IDisposable
         Assert.Equal(0, await app.WaitForExitAsync());
         Assert.Contains("UP_FILE", app.Stdout);
         Assert.Contains("/health", app.Stdout);
+    }
+
+    [Fact]
+    public async Task Logs_are_json_lines_by_default_in_a_container()
+    {
+        var app = await ServeAsync();
+        await GetAsync(app, "/down");
+        await app.WaitForStderrAsync(l => l.Contains("state down", StringComparison.Ordinal));
+
+        var lines = app.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length >= 2);
+        foreach (var line in lines)
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(line);
+            var root = json.RootElement;
+            Assert.Equal(["time", "level", "logger", "msg"], root.EnumerateObject().Select(p => p.Name));
+            Assert.Equal("appup", root.GetProperty("logger").GetString());
+            Assert.Contains(root.GetProperty("level").GetString(), new[] { "error", "warn", "info", "debug", "trace" });
+            Assert.True(DateTimeOffset.TryParse(root.GetProperty("time").GetString(), System.Globalization.CultureInfo.InvariantCulture, out _));
+        }
+    }
+
+    [Fact]
+    public async Task Log_format_text_writes_one_readable_line_per_event()
+    {
+        var app = Run(new Dictionary<string, string?> { ["UP_FILE"] = UpFile, ["UP_PORT"] = "0" }, "--log-format", "text");
+        var line = await app.WaitForStderrAsync(l => l.Contains("appup started", StringComparison.Ordinal));
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z info  appup: appup started: ", line);
     }
 
     [Fact]

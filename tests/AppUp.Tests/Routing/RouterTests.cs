@@ -1,4 +1,5 @@
-using AppUp.Http;
+using Sidecars.Http;
+using Sidecars.Http.Tests.Support;
 using AppUp.Routing;
 using AppUp.Tests.Support;
 
@@ -18,7 +19,7 @@ public sealed class RouterTests
 
     private (int Status, string Body, HttpResponse Response) Get(string path, string method = "GET")
     {
-        var response = _router.Route(Wire.Ascii(method), Wire.Ascii(path));
+        var response = _router.Handle(Wire.Ascii(method), Wire.Ascii(path));
         return (response.StatusCode, Wire.Text(response.Body.Span), response);
     }
 

@@ -26,7 +26,7 @@ internal sealed partial class AppUpProcess : IDisposable
         _process = TestProcess.Start(spec with
         {
             DisplayName = "appup",
-            RemoveEnvironment = ["UP_FILE", "UP_PORT", "UP_INITIAL"],
+            RemoveEnvironment = ["UP_FILE", "UP_PORT", "UP_INITIAL", "LOG_FORMAT", "LOG_LEVEL"],
             Environment = environment,
             KeepStandardInputOpen = true,
         });

@@ -129,7 +129,7 @@ public sealed class StartupFailureTests : IDisposable
 
     [Theory]
     [InlineData("not: [valid", null, "kubeconfig")]
-    [InlineData(Kubeconfig, "elsewhere", "context 'elsewhere'")]
+    [InlineData(Kubeconfig, "elsewhere", "no context named 'elsewhere'")]
     public async Task A_broken_kubeconfig_or_unknown_context_exits_3(string content, string? context, string expected)
     {
         var file = Path.Combine(_dir, "kubeconfig");

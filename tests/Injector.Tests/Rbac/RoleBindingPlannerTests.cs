@@ -1,5 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Injector.Rbac;
-using k8s.Models;
 
 namespace Injector.Tests.Rbac;
 
@@ -8,17 +9,24 @@ public sealed class RoleBindingPlannerTests
     private static readonly IReadOnlyDictionary<string, string> Roles =
         RoleBindingReconcilerOptions.ParseClusterRoles("shawarma=injector-shawarma,proa=injector-proa");
 
-    internal static V1Pod Pod(string ns, string name, string? serviceAccount, string? status) => new()
+    internal static JsonElement Pod(string ns, string name, string? serviceAccount, string? status)
     {
-        Metadata = new V1ObjectMeta
+        var metadata = new JsonObject { ["name"] = name, ["namespace"] = ns, ["labels"] = new JsonObject { ["sidecars.dev/injected"] = "true" } };
+        if (status is not null)
         {
-            Name = name,
-            NamespaceProperty = ns,
-            Labels = new Dictionary<string, string> { ["sidecars.dev/injected"] = "true" },
-            Annotations = status is null ? null : new Dictionary<string, string> { ["sidecars.dev/status"] = status },
-        },
-        Spec = new V1PodSpec { ServiceAccountName = serviceAccount, Containers = [new V1Container { Name = "app" }] },
-    };
+            metadata["annotations"] = new JsonObject { ["sidecars.dev/status"] = status };
+        }
+
+        var spec = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "app" }) };
+        if (serviceAccount is not null)
+        {
+            spec["serviceAccountName"] = serviceAccount;
+        }
+
+        return Element(new JsonObject { ["metadata"] = metadata, ["spec"] = spec });
+    }
+
+    private static JsonElement Element(JsonNode node) => JsonDocument.Parse(node.ToJsonString()).RootElement.Clone();
 
     [Theory]
     [InlineData("""{"revision":"r","sidecars":["shawarma"],"containers":[],"initContainers":[],"volumes":[]}""", "shawarma")]
@@ -82,44 +90,54 @@ public sealed class RoleBindingPlannerTests
     public void Built_binding_is_labelled_and_binds_the_cluster_role_to_the_service_account()
     {
         var rb = RoleBindingPlanner.Build(new DesiredRoleBinding("a", "sidecars-dev-proa-w", "w", "proa", "injector-proa"));
-        Assert.Equal("sidecars-injector", rb.Metadata.Labels["app.kubernetes.io/managed-by"]);
-        Assert.Equal(("ClusterRole", "injector-proa", "rbac.authorization.k8s.io"), (rb.RoleRef.Kind, rb.RoleRef.Name, rb.RoleRef.ApiGroup));
-        var s = Assert.Single(rb.Subjects);
-        Assert.Equal(("ServiceAccount", "w", "a"), (s.Kind, s.Name, s.NamespaceProperty));
+        Assert.Equal(("rbac.authorization.k8s.io/v1", "RoleBinding"), ((string?)rb["apiVersion"], (string?)rb["kind"]));
+        Assert.Equal(("sidecars-dev-proa-w", "a"), ((string?)rb["metadata"]!["name"], (string?)rb["metadata"]!["namespace"]));
+        Assert.Equal("sidecars-injector", (string?)rb["metadata"]!["labels"]!["app.kubernetes.io/managed-by"]);
+        Assert.Equal("proa", (string?)rb["metadata"]!["labels"]!["sidecars.dev/sidecar"]);
+        Assert.Equal(("ClusterRole", "injector-proa", "rbac.authorization.k8s.io"), ((string?)rb["roleRef"]!["kind"], (string?)rb["roleRef"]!["name"], (string?)rb["roleRef"]!["apiGroup"]));
+        var s = Assert.Single(rb["subjects"]!.AsArray())!;
+        Assert.Equal(("ServiceAccount", "w", "a"), ((string?)s["kind"], (string?)s["name"], (string?)s["namespace"]));
     }
 
     [Fact]
     public void Decide_covers_ours_foreign_drifted_and_immutable_role_ref()
     {
         var d = new DesiredRoleBinding("a", "sidecars-dev-proa-w", "w", "proa", "injector-proa");
-        Assert.Equal(ExistingBindingAction.UpToDate, RoleBindingPlanner.Decide(RoleBindingPlanner.Build(d), d));
+        Assert.Equal(ExistingBindingAction.UpToDate, RoleBindingPlanner.Decide(Element(RoleBindingPlanner.Build(d)), d));
 
         var foreign = RoleBindingPlanner.Build(d);
-        foreign.Metadata.Labels.Remove("app.kubernetes.io/managed-by");
-        Assert.Equal(ExistingBindingAction.Foreign, RoleBindingPlanner.Decide(foreign, d));
-        foreign.Metadata.Labels = null;
-        Assert.Equal(ExistingBindingAction.Foreign, RoleBindingPlanner.Decide(foreign, d));
+        foreign["metadata"]!["labels"]!.AsObject().Remove("app.kubernetes.io/managed-by");
+        Assert.Equal(ExistingBindingAction.Foreign, RoleBindingPlanner.Decide(Element(foreign), d));
+        foreign["metadata"]!["labels"] = null;
+        Assert.Equal(ExistingBindingAction.Foreign, RoleBindingPlanner.Decide(Element(foreign), d));
+        Assert.Equal(ExistingBindingAction.Foreign, RoleBindingPlanner.Decide(Element(JsonNode.Parse("[1]")!), d));
 
         var drifted = RoleBindingPlanner.Build(d);
-        drifted.Subjects.Add(new Rbacv1Subject { Kind = "User", Name = "mallory" });
-        Assert.Equal(ExistingBindingAction.Update, RoleBindingPlanner.Decide(drifted, d));
+        drifted["subjects"]!.AsArray().Add(new JsonObject { ["kind"] = "User", ["name"] = "mallory" });
+        Assert.Equal(ExistingBindingAction.Update, RoleBindingPlanner.Decide(Element(drifted), d));
+
+        var relabelled = RoleBindingPlanner.Build(d);
+        relabelled["metadata"]!["labels"]!["sidecars.dev/sidecar"] = "shawarma";
+        Assert.Equal(ExistingBindingAction.Update, RoleBindingPlanner.Decide(Element(relabelled), d));
 
         var otherRole = RoleBindingPlanner.Build(d with { ClusterRole = "old-proa" });
-        Assert.Equal(ExistingBindingAction.RoleRefMismatch, RoleBindingPlanner.Decide(otherRole, d));
+        Assert.Equal(ExistingBindingAction.RoleRefMismatch, RoleBindingPlanner.Decide(Element(otherRole), d));
     }
 
     [Fact]
-    public void Merge_keeps_resource_version_and_foreign_labels()
+    public void Merge_keeps_resource_version_foreign_labels_and_fields_it_does_not_model()
     {
         var d = new DesiredRoleBinding("a", "sidecars-dev-proa-w", "w", "proa", "injector-proa");
         var existing = RoleBindingPlanner.Build(d);
-        existing.Metadata.ResourceVersion = "42";
-        existing.Metadata.Labels["team"] = "payments";
-        existing.Subjects = [];
-        var merged = RoleBindingPlanner.Merge(existing, d);
-        Assert.Equal("42", merged.Metadata.ResourceVersion);
-        Assert.Equal("payments", merged.Metadata.Labels["team"]);
-        Assert.Equal("w", Assert.Single(merged.Subjects).Name);
+        existing["metadata"]!["resourceVersion"] = "42";
+        existing["metadata"]!["labels"]!["team"] = "payments";
+        existing["metadata"]!["annotations"] = new JsonObject { ["note"] = "keep me" };
+        existing["subjects"] = new JsonArray();
+        var merged = RoleBindingPlanner.Merge(Element(existing), d);
+        Assert.Equal("42", (string?)merged["metadata"]!["resourceVersion"]);
+        Assert.Equal("payments", (string?)merged["metadata"]!["labels"]!["team"]);
+        Assert.Equal("keep me", (string?)merged["metadata"]!["annotations"]!["note"]);
+        Assert.Equal("w", (string?)Assert.Single(merged["subjects"]!.AsArray())!["name"]);
     }
 
     [Theory]

@@ -1,29 +1,25 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Injector.Rbac;
-using k8s;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using WireMock.Logging;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
-using WireMock.Server;
+using Sidecars.Kube;
+using TestKit;
+using TestKit.Kube;
+using TestKit.Kube.Server;
 
 namespace Injector.Tests.Rbac;
 
-/// <summary>The RoleBinding loop against a stand-in API server speaking real Kubernetes JSON.</summary>
-public sealed class RoleBindingReconcilerTests : IDisposable
+/// <summary>
+/// The RoleBinding loop against the stand-in API server (TestKit): real paging, watch streams, bookmarks, 410s,
+/// create/get/update semantics with 409 and resourceVersions, and injected faults.
+/// </summary>
+public sealed class RoleBindingReconcilerTests : IAsyncLifetime
 {
-    private const string PodsPath = "/api/v1/pods";
-    private const string Rbac = "/apis/rbac.authorization.k8s.io/v1/namespaces";
     private const string ShawarmaNative = """{"revision":"r1","sidecars":["shawarma"],"mode":"native","containers":[],"initContainers":["shawarma"],"volumes":[]}""";
     private const string ProaAndShawarmaClassic = """{"revision":"r1","mode":"classic","containers":["shawarma"],"initContainers":["proa-init"],"volumes":["sidecars-proa"]}""";
     private const string AppUpOnly = """{"revision":"r1","sidecars":["appup"],"containers":["appup"],"initContainers":[],"volumes":["sidecars-appup"]}""";
-
-    private readonly WireMockServer _server = WireMockServer.Start();
-    private readonly ListLogger _log = new();
-
-    public void Dispose() => _server.Stop();
 
     private static readonly RoleBindingReconcilerOptions Options = new()
     {
@@ -32,19 +28,43 @@ public sealed class RoleBindingReconcilerTests : IDisposable
         MaxBackoff = TimeSpan.FromMilliseconds(200),
         RequestTimeout = TimeSpan.FromSeconds(2),
         ResyncPeriod = TimeSpan.FromHours(1),
+        PageSize = 2,
     };
 
-    private RoleBindingReconciler Reconciler() =>
-        new(new Kubernetes(new KubernetesClientConfiguration { Host = _server.Url! }), Options, _log, TimeProvider.System);
+    private readonly TempDirectory _dir = new();
+    private readonly ListLogger _log = new();
+    private KubeApiServer _server = null!;
+    private RoleBindingReconciler? _running;
 
-    private static JsonObject PodJson(string ns, string name, string? serviceAccount, string? status)
+    public async Task InitializeAsync() => _server = await KubeApiServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (_running is not null)
+        {
+            await _running.StopAsync(CancellationToken.None);
+            Assert.False(_running.ExecuteTask?.IsFaulted ?? false, _running.ExecuteTask?.Exception?.ToString());
+        }
+
+        Assert.Empty(_server.Requests.Where(r => r.Method == "DELETE"));
+        await _server.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    private async Task<RoleBindingReconciler> StartAsync(RoleBindingReconcilerOptions? options = null)
+    {
+        var client = KubeApiClient.Create(_server.WriteKubeconfig(_dir.File("kubeconfig")));
+        _running = new RoleBindingReconciler(client, options ?? Options, _log, TimeProvider.System);
+        await _running.StartAsync(CancellationToken.None);
+        return _running;
+    }
+
+    private void Pod(string ns, string name, string? serviceAccount, string? status, bool notify = true)
     {
         var metadata = new JsonObject
         {
             ["name"] = name,
             ["namespace"] = ns,
-            ["uid"] = Guid.NewGuid().ToString(),
-            ["resourceVersion"] = "100",
             ["labels"] = new JsonObject { ["app"] = name, ["sidecars.dev/injected"] = "true" },
         };
         if (status is not null)
@@ -58,252 +78,249 @@ public sealed class RoleBindingReconcilerTests : IDisposable
             spec["serviceAccountName"] = serviceAccount;
         }
 
-        return new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Pod", ["metadata"] = metadata, ["spec"] = spec };
+        _server.Store.Put(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Pod", ["metadata"] = metadata, ["spec"] = spec }, notify);
     }
 
-    private static string PodList(params JsonObject[] pods) => new JsonObject
+    private JsonObject Binding(string ns, string name, string clusterRole, string sa, bool ours, string sidecar = "shawarma")
     {
-        ["apiVersion"] = "v1",
-        ["kind"] = "PodList",
-        ["metadata"] = new JsonObject { ["resourceVersion"] = "12345" },
-        ["items"] = new JsonArray(pods.Select(p => (JsonNode)p).ToArray()),
-    }.ToJsonString();
-
-    private static string Status(int code, string reason, string message) => new JsonObject
-    {
-        ["kind"] = "Status",
-        ["apiVersion"] = "v1",
-        ["metadata"] = new JsonObject(),
-        ["status"] = "Failure",
-        ["message"] = message,
-        ["reason"] = reason,
-        ["code"] = code,
-    }.ToJsonString();
-
-    private static string RoleBindingJson(string ns, string name, string clusterRole, string sa, bool ours, string sidecar = "shawarma")
-    {
-        var labels = new JsonObject();
+        var labels = new JsonObject { ["team"] = "payments" };
         if (ours)
         {
             labels["app.kubernetes.io/managed-by"] = "sidecars-injector";
             labels["sidecars.dev/sidecar"] = sidecar;
         }
 
-        return new JsonObject
+        return _server.Store.Put(new JsonObject
         {
             ["apiVersion"] = "rbac.authorization.k8s.io/v1",
             ["kind"] = "RoleBinding",
-            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns, ["resourceVersion"] = "777", ["labels"] = labels },
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns, ["labels"] = labels },
             ["roleRef"] = new JsonObject { ["apiGroup"] = "rbac.authorization.k8s.io", ["kind"] = "ClusterRole", ["name"] = clusterRole },
             ["subjects"] = new JsonArray(new JsonObject { ["kind"] = "ServiceAccount", ["name"] = sa, ["namespace"] = ns }),
-        }.ToJsonString();
+        });
     }
 
-    private void GivenPods(string podList)
+    private JsonObject? Stored(string ns, string name) => _server.Store.Get(ResourceTypes.RoleBinding, ns, name);
+
+    private IReadOnlyList<RecordedRequest> Writes(string method, string? ns = null) =>
+        _server.Requests.Where(r => r.Method == method && r.Is(ResourceTypes.RoleBinding) && (ns is null || r.Namespace == ns));
+
+    private IReadOnlyList<RecordedRequest> PodLists => _server.Requests.Where(r => r.Verb == "list" && r.Is(ResourceTypes.Pod));
+
+    private Task Eventually(Func<bool> condition, string what) =>
+        TestKit.Eventually.TrueAsync(condition, what, diagnostics: Dump);
+
+    private Task Watching() => Eventually(() => _server.Store.OpenWatches(ResourceTypes.Pod) == 1, "the pod watch to open");
+
+    private string Dump() =>
+        "log:\n  " + string.Join("\n  ", _log.Entries.Select(e => $"{e.Id} {e.Level} {e.Message}"))
+        + "\nrequests:\n  " + string.Join("\n  ", _server.Requests.All);
+
+    [Fact]
+    public async Task Creates_each_binding_once_for_injected_pods_listed_in_pages_and_ignores_the_rest()
     {
-        // Watch: an empty stream that the server closes shortly after (the loop then re-lists).
-        _server.Given(Request.Create().WithPath(PodsPath).UsingGet().WithParam("watch", "true")).AtPriority(1)
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("").WithDelay(100));
-        _server.Given(Request.Create().WithPath(PodsPath).UsingGet().WithParam("labelSelector", "sidecars.dev/injected=true")).AtPriority(5)
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(podList));
-    }
+        Pod("shop", "web-1", null, ShawarmaNative);
+        Pod("shop", "web-2", "default", ShawarmaNative);
+        Pod("batch", "job-1", "worker", ProaAndShawarmaClassic);
+        Pod("shop", "up-1", "default", AppUpOnly);
+        Pod("other", "no-status", "default", null);
+        Pod("other", "bad-status", "default", "{not json");
+        var reconciler = await StartAsync();
+        await Watching();
+        await Eventually(() => reconciler.Ensured.Count == 3, "three bindings");
 
-    private void GivenCreateReturns(string ns, int status, string body) =>
-        _server.Given(Request.Create().WithPath($"{Rbac}/{ns}/rolebindings").UsingPost()).AtPriority(5)
-            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body));
+        // Six pods in pages of two: three list requests joined by continue tokens, then a watch from the list's version.
+        Assert.Equal(3, PodLists.Count);
+        Assert.All(PodLists, r => Assert.Equal("sidecars.dev/injected=true", r.Query["labelSelector"]));
+        Assert.Equal([false, true, true], PodLists.Select(r => r.Query["continue"] is not null));
+        var watch = Assert.Single(_server.Requests.Where(r => r.IsWatch));
+        Assert.Equal("true", watch.Query["allowWatchBookmarks"]);
 
-    private void GivenCreateEchoes(string ns) =>
-        _server.Given(Request.Create().WithPath($"{Rbac}/{ns}/rolebindings").UsingPost()).AtPriority(5)
-            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("{{{request.body}}}").WithTransformer());
+        var web = Stored("shop", "sidecars-dev-shawarma-default")!;
+        Assert.Equal("sidecars-injector", web["metadata"]!["labels"]!["app.kubernetes.io/managed-by"]!.GetValue<string>());
+        Assert.Equal("injector-shawarma", web.StringAt("roleRef.name"));
+        var subject = Assert.Single(web["subjects"]!.AsArray())!;
+        Assert.Equal(("ServiceAccount", "default", "shop"), ((string?)subject["kind"], (string?)subject["name"], (string?)subject["namespace"]));
+        Assert.Equal(["injector-proa", "injector-shawarma"], _server.Store.List(ResourceTypes.RoleBinding, "batch").Select(b => b.StringAt("roleRef.name")).Order());
+        Assert.Empty(_server.Store.List(ResourceTypes.RoleBinding, "other"));
+        Assert.Single(Writes("POST", "shop"));
+        Assert.Empty(Writes("PUT"));
+        Assert.Contains(_log.Entries, e => e.Id == 510 && e.Message.Contains("other/bad-status", StringComparison.Ordinal));
 
-    private List<ILogEntry> Requests(string method, string pathPrefix) =>
-        _server.LogEntries.Where(e => e.RequestMessage!.Method == method && e.RequestMessage!.Path.StartsWith(pathPrefix, StringComparison.Ordinal)).ToList();
-
-    private int Lists => _server.LogEntries.Count(e => e.RequestMessage!.Path == PodsPath && !(e.RequestMessage!.RawQuery ?? "").Contains("watch=true"));
-
-    private static async Task Eventually(Func<bool> condition, string what, int seconds = 15)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for: {what}");
-            await Task.Delay(25);
-        }
-    }
-
-    private async Task RunUntil(RoleBindingReconciler r, Func<bool> condition, string what)
-    {
-        using var cts = new CancellationTokenSource();
-        await r.StartAsync(cts.Token);
-        try
-        {
-            await Eventually(condition, what);
-        }
-        finally
-        {
-            await r.StopAsync(CancellationToken.None);
-        }
-
-        Assert.False(r.ExecuteTask?.IsFaulted ?? false, r.ExecuteTask?.Exception?.ToString());
-        Assert.Empty(Requests("DELETE", "/"));
+        // The server closing the watch: resumed from the last resourceVersion, nothing created twice.
+        _server.Store.CloseWatches();
+        await Eventually(() => _server.Requests.WatchCount(ResourceTypes.Pod) == 2 && _server.Store.OpenWatches(ResourceTypes.Pod) == 1, "the watch to reopen");
+        Assert.Equal(3, PodLists.Count);
+        Assert.Equal(3, Writes("POST").Count);
     }
 
     [Fact]
-    public async Task Creates_each_binding_once_for_injected_pods_and_ignores_the_rest()
+    public async Task Watch_events_create_bindings_for_new_pods_and_deleted_pods_keep_theirs()
     {
-        GivenPods(PodList(
-            PodJson("shop", "web-1", null, ShawarmaNative),
-            PodJson("shop", "web-2", "default", ShawarmaNative),
-            PodJson("batch", "job-1", "worker", ProaAndShawarmaClassic),
-            PodJson("shop", "up-1", "default", AppUpOnly),
-            PodJson("other", "no-status", "default", null),
-            PodJson("other", "bad-status", "default", "{not json")));
-        GivenCreateEchoes("shop");
-        GivenCreateEchoes("batch");
+        var reconciler = await StartAsync();
+        await Watching();
+        Pod("late", "p", "api", ProaAndShawarmaClassic);
+        await Eventually(() => reconciler.Ensured.Count == 2, "bindings for the watched pod");
+        Assert.Equal(2, _server.Store.List(ResourceTypes.RoleBinding, "late").Count);
 
-        var reconciler = Reconciler();
-        await RunUntil(reconciler, () => Lists >= 4, "several list/watch cycles");
+        // The DELETED event comes first in the stream; a later pod's binding shows it was handled.
+        _server.Store.Delete(ResourceTypes.Pod, "late", "p");
+        Pod("later", "q", "api", ShawarmaNative);
+        await Eventually(() => reconciler.Ensured.Count == 3, "the later pod's binding");
+        Assert.Equal(2, _server.Store.List(ResourceTypes.RoleBinding, "late").Count);
+    }
 
-        var shop = Requests("POST", $"{Rbac}/shop/");
-        Assert.True(shop.Count == 1, Dump());
-        var created = JsonNode.Parse(Assert.Single(shop).RequestMessage!.Body!)!;
-        Assert.Equal("sidecars-dev-shawarma-default", (string?)created["metadata"]!["name"]);
-        Assert.Equal("sidecars-injector", (string?)created["metadata"]!["labels"]!["app.kubernetes.io/managed-by"]);
-        Assert.Equal("injector-shawarma", (string?)created["roleRef"]!["name"]);
-        Assert.Equal("ClusterRole", (string?)created["roleRef"]!["kind"]);
-        var subject = Assert.Single(created["subjects"]!.AsArray())!;
-        Assert.Equal(("ServiceAccount", "default", "shop"), ((string?)subject["kind"], (string?)subject["name"], (string?)subject["namespace"]));
+    [Fact]
+    public async Task Resumes_from_a_bookmark_and_lists_again_after_410()
+    {
+        Pod("shop", "web-1", "default", ShawarmaNative);
+        var reconciler = await StartAsync();
+        await Watching();
 
-        var batch = Requests("POST", $"{Rbac}/batch/").Select(e => (string?)JsonNode.Parse(e.RequestMessage!.Body!)!["roleRef"]!["name"]).Order();
-        Assert.Equal(["injector-proa", "injector-shawarma"], batch);
-        Assert.Empty(Requests("POST", $"{Rbac}/other/"));
-        Assert.Empty(Requests("PUT", Rbac));
-        Assert.Equal(3, reconciler.Ensured.Count);
-        Assert.Contains(_log.Entries, e => e.Id == 501);
+        // A bookmark moves the resourceVersion; the next watch starts from it, without a list.
+        Pod("unrelated", "x", "default", AppUpOnly, notify: false);
+        _server.Store.SendBookmarks();
+        var bookmark = _server.Store.ResourceVersion.ToString(CultureInfo.InvariantCulture);
+        await Task.Delay(200);
+        _server.Store.CloseWatches();
+        await Eventually(() => _server.Requests.WatchCount(ResourceTypes.Pod) == 2, "a second watch");
+        Assert.Equal(bookmark, _server.Requests.Where(r => r.IsWatch)[1].Query["resourceVersion"]);
+        Assert.Single(PodLists);
+
+        // A pod whose event was compacted away, then 410: the relist finds it.
+        Pod("gap", "missed", "sa", ShawarmaNative, notify: false);
+        _server.Store.ExpireWatches();
+        await Eventually(() => Stored("gap", "sidecars-dev-shawarma-sa") is not null, "the binding of the pod only a relist sees");
+        Assert.Equal(2, PodLists.Count(r => r.Query["continue"] is null));
+        Assert.Contains(_log.Entries, e => e.Id == 508 && e.Message.Contains("410", StringComparison.Ordinal));
+        Assert.Equal(2, reconciler.Ensured.Count);
+    }
+
+    [Fact]
+    public async Task Resync_recreates_a_binding_someone_deleted()
+    {
+        Pod("shop", "web-1", "default", ShawarmaNative);
+        var reconciler = await StartAsync(new RoleBindingReconcilerOptions
+        {
+            ClusterRoles = Options.ClusterRoles,
+            MinBackoff = Options.MinBackoff,
+            MaxBackoff = Options.MaxBackoff,
+            ResyncPeriod = TimeSpan.FromSeconds(1),
+        });
+        await Eventually(() => Stored("shop", "sidecars-dev-shawarma-default") is not null, "the binding");
+        _server.Store.Delete(ResourceTypes.RoleBinding, "shop", "sidecars-dev-shawarma-default");
+
+        // No pod changed, no watch event: only the resync can bring it back.
+        await Eventually(() => Stored("shop", "sidecars-dev-shawarma-default") is not null, "the binding recreated by the resync");
+        Assert.Equal(2, Writes("POST", "shop").Count);
+        Assert.True(PodLists.Count >= 2);
+        Assert.Single(reconciler.Ensured);
     }
 
     [Fact]
     public async Task Tolerates_409_and_leaves_an_identical_binding_alone()
     {
-        GivenPods(PodList(PodJson("shop", "web-1", "default", ShawarmaNative)));
-        GivenCreateReturns("shop", 409, Status(409, "AlreadyExists", "rolebindings.rbac.authorization.k8s.io \"sidecars-dev-shawarma-default\" already exists"));
-        _server.Given(Request.Create().WithPath($"{Rbac}/shop/rolebindings/sidecars-dev-shawarma-default").UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-                .WithBody(RoleBindingJson("shop", "sidecars-dev-shawarma-default", "injector-shawarma", "default", ours: true)));
+        Pod("shop", "web-1", "default", ShawarmaNative);
+        Pod("shop", "web-2", "default", ShawarmaNative);
+        var before = Binding("shop", "sidecars-dev-shawarma-default", "injector-shawarma", "default", ours: true);
+        var reconciler = await StartAsync();
+        await Watching();
+        _server.Store.CloseWatches(); // another round: the binding is remembered, not asked for again
+        await Eventually(() => _server.Requests.WatchCount(ResourceTypes.Pod) == 2, "a second watch");
 
-        await RunUntil(Reconciler(), () => Lists >= 4, "several list/watch cycles");
-
-        Assert.Single(Requests("POST", Rbac));   // remembered after the first 409
-        Assert.Single(Requests("GET", Rbac));
-        Assert.Empty(Requests("PUT", Rbac));
+        Assert.Equal([409], Writes("POST").Select(r => r.StatusCode));
+        Assert.Single(_server.Requests.Where(r => r.Method == "GET" && r.Is(ResourceTypes.RoleBinding)));
+        Assert.Empty(Writes("PUT"));
+        Assert.Equal(before.ResourceVersion(), Stored("shop", "sidecars-dev-shawarma-default")!.ResourceVersion());
+        Assert.Contains(_log.Entries, e => e.Id == 503);
         Assert.DoesNotContain(_log.Entries, e => e.Id == 506);
+        Assert.Single(reconciler.Ensured);
     }
 
     [Fact]
-    public async Task Repairs_a_drifted_binding_of_its_own_once()
+    public async Task Repairs_a_drifted_binding_of_its_own_once_keeping_what_others_added()
     {
-        GivenPods(PodList(PodJson("shop", "web-1", "default", ShawarmaNative)));
-        GivenCreateReturns("shop", 409, Status(409, "AlreadyExists", "already exists"));
-        _server.Given(Request.Create().WithPath($"{Rbac}/shop/rolebindings/sidecars-dev-shawarma-default").UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-                .WithBody(RoleBindingJson("shop", "sidecars-dev-shawarma-default", "injector-shawarma", "someone-else", ours: true)));
-        _server.Given(Request.Create().WithPath($"{Rbac}/shop/rolebindings/sidecars-dev-shawarma-default").UsingPut())
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("{{{request.body}}}").WithTransformer());
+        Pod("shop", "web-1", "default", ShawarmaNative);
+        var drifted = Binding("shop", "sidecars-dev-shawarma-default", "injector-shawarma", "someone-else", ours: true);
+        await StartAsync();
+        await Eventually(() => _log.Entries.Any(e => e.Id == 502), "the repair");
 
-        await RunUntil(Reconciler(), () => Lists >= 3, "several list/watch cycles");
-
-        var put = JsonNode.Parse(Assert.Single(Requests("PUT", Rbac)).RequestMessage!.Body!)!;
-        Assert.Equal("777", (string?)put["metadata"]!["resourceVersion"]); // optimistic concurrency kept
-        Assert.Equal("default", (string?)Assert.Single(put["subjects"]!.AsArray())!["name"]);
-        Assert.Contains(_log.Entries, e => e.Id == 502);
+        var put = Assert.Single(Writes("PUT"));
+        Assert.Equal(drifted.ResourceVersion(), JsonNode.Parse(put.Body)!["metadata"]!["resourceVersion"]!.GetValue<string>()); // optimistic concurrency
+        var repaired = Stored("shop", "sidecars-dev-shawarma-default")!;
+        Assert.Equal("default", Assert.Single(repaired["subjects"]!.AsArray())!["name"]!.GetValue<string>());
+        Assert.Equal("payments", repaired["metadata"]!["labels"]!["team"]!.GetValue<string>());
     }
 
     [Fact]
-    public async Task Never_touches_a_binding_it_did_not_create()
+    public async Task Never_touches_a_binding_it_did_not_create_or_whose_role_changed()
     {
-        GivenPods(PodList(PodJson("shop", "web-1", "default", ShawarmaNative)));
-        GivenCreateReturns("shop", 409, Status(409, "AlreadyExists", "already exists"));
-        _server.Given(Request.Create().WithPath($"{Rbac}/shop/rolebindings/sidecars-dev-shawarma-default").UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-                .WithBody(RoleBindingJson("shop", "sidecars-dev-shawarma-default", "team-role", "ops", ours: false)));
+        Pod("shop", "web-1", "default", ShawarmaNative);
+        Pod("batch", "job-1", "worker", ProaAndShawarmaClassic);
+        var foreign = Binding("shop", "sidecars-dev-shawarma-default", "team-role", "ops", ours: false);
+        var oldRole = Binding("batch", "sidecars-dev-proa-worker", "old-proa", "worker", ours: true, sidecar: "proa");
+        var reconciler = await StartAsync();
+        await Eventually(() => reconciler.Ensured.Count == 3, "every binding decided");
 
-        await RunUntil(Reconciler(), () => Lists >= 3, "several list/watch cycles");
-
-        Assert.Empty(Requests("PUT", Rbac));
-        Assert.Empty(Requests("PATCH", Rbac));
-        var foreign = Assert.Single(_log.Entries, e => e.Id == 504);
-        Assert.Contains("shop/sidecars-dev-shawarma-default", foreign.Message);
+        Assert.Empty(Writes("PUT"));
+        Assert.Empty(Writes("PATCH"));
+        Assert.Equal(foreign.ResourceVersion(), Stored("shop", "sidecars-dev-shawarma-default")!.ResourceVersion());
+        Assert.Equal(oldRole.ResourceVersion(), Stored("batch", "sidecars-dev-proa-worker")!.ResourceVersion());
+        Assert.Contains("shop/sidecars-dev-shawarma-default", Assert.Single(_log.Entries, e => e.Id == 504).Message, StringComparison.Ordinal);
+        Assert.Contains("old-proa", Assert.Single(_log.Entries, e => e.Id == 505).Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Survives_api_errors_and_retries_until_the_binding_exists()
     {
-        // The list fails twice (500, then 403), the first create is forbidden, the second create times out:
-        // the loop backs off, retries and gets there.
-        _server.Given(Request.Create().WithPath(PodsPath).UsingGet().WithParam("watch", "true")).AtPriority(1)
-            .RespondWith(Response.Create().WithStatusCode(200).WithBody("").WithDelay(100));
-        var list = Request.Create().WithPath(PodsPath).UsingGet().WithParam("labelSelector", "sidecars.dev/injected=true");
-        _server.Given(list).AtPriority(5).InScenario("list").WillSetStateTo("forbidden")
-            .RespondWith(Response.Create().WithStatusCode(500).WithHeader("Content-Type", "application/json").WithBody(Status(500, "InternalError", "etcdserver: leader changed")));
-        _server.Given(list).AtPriority(5).InScenario("list").WhenStateIs("forbidden").WillSetStateTo("ok")
-            .RespondWith(Response.Create().WithStatusCode(403).WithHeader("Content-Type", "application/json").WithBody(Status(403, "Forbidden", "pods is forbidden")));
-        _server.Given(list).AtPriority(5).InScenario("list").WhenStateIs("ok")
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-                .WithBody(PodList(PodJson("shop", "web-1", "default", ShawarmaNative))));
+        // The list fails twice (500, then 403), the first create is forbidden, the second hangs past the request
+        // timeout: the loop backs off, retries and gets there.
+        Pod("shop", "web-1", "default", ShawarmaNative);
+        _server.Faults.FailNext(KubeFault.InternalError("etcdserver: leader changed"), 1, r => r.Verb == "list");
+        _server.Faults.FailNext(KubeFault.Forbidden("system:serviceaccount:sidecars-system:injector"), 1, r => r.Verb == "list");
+        _server.Faults.FailNext(KubeFault.Forbidden("system:serviceaccount:sidecars-system:injector"), 1, r => r.Verb == "create");
+        _server.Faults.FailNext(KubeFault.Hang(), 1, r => r.Verb == "create");
+        var reconciler = await StartAsync();
+        await Eventually(() => reconciler.Ensured.Count == 1, "the binding to be created after errors");
 
-        var create = Request.Create().WithPath($"{Rbac}/shop/rolebindings").UsingPost();
-        _server.Given(create).InScenario("create").WillSetStateTo("slow")
-            .RespondWith(Response.Create().WithStatusCode(403).WithHeader("Content-Type", "application/json")
-                .WithBody(Status(403, "Forbidden", "user cannot bind clusterrole injector-shawarma")));
-        _server.Given(create).InScenario("create").WhenStateIs("slow").WillSetStateTo("ok")
-            .RespondWith(Response.Create().WithStatusCode(201).WithBody("{}").WithDelay(TimeSpan.FromSeconds(3)));
-        _server.Given(create).InScenario("create").WhenStateIs("ok")
-            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("{{{request.body}}}").WithTransformer());
-
-        var reconciler = Reconciler();
-        await RunUntil(reconciler, () => reconciler.Ensured.Count == 1, "the binding to be created after errors");
-
-        Assert.InRange(Requests("POST", Rbac).Count, 2, 3); // the stand-in may not log the request the client abandoned
-        Assert.Contains(_log.Entries, e => e.Id == 507 && e.Message.Contains("HTTP 500"));
-        Assert.Contains(_log.Entries, e => e.Id == 507 && e.Message.Contains("HTTP 403"));
-        Assert.Contains(_log.Entries, e => e.Id == 506 && e.Message.Contains("HTTP 403"));
-        Assert.Contains(_log.Entries, e => e.Id == 506 && e.Message.Contains("HTTP 0")); // the timed-out create
+        Assert.NotNull(Stored("shop", "sidecars-dev-shawarma-default"));
+        Assert.Equal(3, Writes("POST").Count);
+        Assert.Contains(_log.Entries, e => e.Id == 507 && e.Message.Contains("HTTP 500", StringComparison.Ordinal));
+        Assert.Contains(_log.Entries, e => e.Id == 507 && e.Message.Contains("HTTP 403", StringComparison.Ordinal));
+        Assert.Contains(_log.Entries, e => e.Id == 506 && e.Message.Contains("HTTP 403", StringComparison.Ordinal));
+        Assert.Contains(_log.Entries, e => e.Id == 506 && e.Message.Contains("HTTP 0", StringComparison.Ordinal)); // the timed-out create
         Assert.Equal(2, _log.Entries.Count(e => e.Id == 506));
+        Assert.Equal(2, _log.Entries.Count(e => e.Id == 511));
         Assert.Contains(_log.Entries, e => e.Id == 501);
     }
 
     [Fact]
-    public async Task Watch_events_create_bindings_for_new_pods()
+    public void Starting_without_a_usable_kubeconfig_fails_in_one_sentence()
     {
-        var added = JsonSerializer.Serialize(new { type = "ADDED", @object = PodJson("late", "p", "api", ProaAndShawarmaClassic) });
-        _server.Given(Request.Create().WithPath(PodsPath).UsingGet().WithParam("watch", "true")).AtPriority(1)
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(added + "\n").WithDelay(100));
-        _server.Given(Request.Create().WithPath(PodsPath).UsingGet()).AtPriority(5)
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(PodList()));
-        GivenCreateEchoes("late");
+        var services = new ServiceCollection();
+        var missing = Assert.Throws<InvalidOperationException>(() => services.AddRoleBindingLoop(Options, kubeconfig: _dir.File("absent")));
+        Assert.Equal($"the RoleBinding loop (--sidecar-clusterroles) cannot reach the Kubernetes API: cannot read kubeconfig '{_dir.File("absent")}': the file does not exist", missing.Message);
 
-        var reconciler = Reconciler();
-        await RunUntil(reconciler, () => reconciler.Ensured.Count == 2, "bindings for the watched pod");
+        var path = _server.WriteKubeconfig(_dir.File("kubeconfig"));
+        var context = Assert.Throws<InvalidOperationException>(() => services.AddRoleBindingLoop(Options, kubeconfig: path, context: "prod"));
+        Assert.EndsWith($"kubeconfig {path} has no context named 'prod'", context.Message, StringComparison.Ordinal);
+        Assert.Empty(services);
 
-        var watch = _server.LogEntries.First(e => (e.RequestMessage!.RawQuery ?? "").Contains("watch=true")).RequestMessage!.RawQuery!;
-        Assert.Contains("resourceVersion=12345", watch);
-        Assert.Contains("labelSelector=sidecars.dev%2Finjected%3Dtrue", watch);
-        Assert.Equal(2, Requests("POST", $"{Rbac}/late/").Count);
+        services.AddRoleBindingLoop(Options, kubeconfig: path, context: "testkit");
+        Assert.Contains(services, d => d.ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService));
     }
-
-    private string Dump() => string.Join('\n', _log.Entries.Select(e => $"{e.Id} {e.Level} {e.Message}"));
 
     internal sealed class ListLogger : ILogger
     {
-        public ConcurrentQueue<(int Id, LogLevel Level, string Message)> Queue { get; } = new();
+        private readonly ConcurrentQueue<(int Id, LogLevel Level, string Message)> _queue = new();
 
-        public IReadOnlyList<(int Id, LogLevel Level, string Message)> Entries => Queue.ToList();
+        public IReadOnlyList<(int Id, LogLevel Level, string Message)> Entries => _queue.ToList();
 
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Queue.Enqueue((eventId.Id, logLevel, formatter(state, exception)));
+            _queue.Enqueue((eventId.Id, logLevel, formatter(state, exception)));
     }
 }

@@ -1,3 +1,4 @@
+using TestKit;
 using Proa.Child;
 using Proa.Tests.Infrastructure;
 
@@ -8,7 +9,7 @@ public sealed class CommandResolverTests
     [Fact]
     public void Looks_up_names_on_path_in_order()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var first = Directory.CreateDirectory(dir.File("a")).FullName;
         var second = Directory.CreateDirectory(dir.File("b")).FullName;
         File.WriteAllText(Path.Combine(first, "tool"), "not executable");
@@ -21,7 +22,7 @@ public sealed class CommandResolverTests
     [Fact]
     public void Not_found_is_127_and_not_executable_is_126()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var plain = dir.File("plain");
         File.WriteAllText(plain, "x");
         Assert.Equal(127, CommandResolver.Resolve("nope", dir.Path).ExitCode);

@@ -15,7 +15,7 @@ public sealed class DurationParserTests
     [InlineData("0", 0)]
     public void Parses(string text, double seconds)
     {
-        Assert.True(DurationParser.TryParse(text, out var value));
+        Assert.True(DurationParser.TryParse(text, out var value, out var error), error);
         Assert.Equal(TimeSpan.FromSeconds(seconds), value);
     }
 
@@ -26,5 +26,20 @@ public sealed class DurationParserTests
     [InlineData("-5s")]
     [InlineData("5 m")]
     [InlineData("m5")]
-    public void Rejects(string text) => Assert.False(DurationParser.TryParse(text, out _));
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    [InlineData("1e3")]
+    [InlineData("+5s")]
+    [InlineData("5s10")]
+    [InlineData("24h1s")]
+    [InlineData("99999999999999999999999999h")]
+    public void Rejects(string text) => Assert.False(DurationParser.TryParse(text, out _, out _));
+
+    [Fact]
+    public void A_day_is_the_most()
+    {
+        Assert.True(DurationParser.TryParse("24h", out var day, out _));
+        Assert.Equal(DurationParser.Max, day);
+        Assert.True(DurationParser.TryParse("23h59m59s", out _, out _));
+    }
 }

@@ -1,13 +1,17 @@
 using Proa.Cli;
+using Sidecars.Runtime.Logging;
 
 namespace Proa.Tests.Cli;
 
 public sealed class OptionsParserTests
 {
+    private static ParseOutcome Parse(IReadOnlyList<string> args, string? logFormatVariable = null) =>
+        OptionsParser.Parse(args, name => name == "LOG_FORMAT" ? logFormatVariable : null, LogFormat.Json);
+
     [Fact]
     public void Parses_repeated_options_in_both_forms_and_the_command_after_the_separator()
     {
-        var outcome = OptionsParser.Parse([
+        var outcome = Parse([
             "--shutdown-http-get", "http://localhost:15000/quitquitquit",
             "--shutdown-http-get=http://localhost:8080/stop",
             "--shutdown-http-post=https://127.0.0.1:9000/exit",
@@ -28,7 +32,7 @@ public sealed class OptionsParserTests
     [Fact]
     public void Command_without_separator_ends_the_options()
     {
-        var o = OptionsParser.Parse(["ls", "-l", "--help"]).Options!;
+        var o = Parse(["ls", "-l", "--help"]).Options!;
         Assert.Equal("ls", o.Command);
         Assert.Equal(["-l", "--help"], o.Arguments);
         Assert.Equal(ProaOptions.DefaultStartupTimeout, o.StartupTimeout);
@@ -37,12 +41,12 @@ public sealed class OptionsParserTests
 
     [Fact]
     public void Zero_startup_timeout_means_wait_forever() =>
-        Assert.Null(OptionsParser.Parse(["--startup-timeout=0", "x"]).Options!.StartupTimeout);
+        Assert.Null(Parse(["--startup-timeout=0", "x"]).Options!.StartupTimeout);
 
     [Theory]
     [InlineData("-h")]
     [InlineData("--help")]
-    public void Help(string flag) => Assert.True(OptionsParser.Parse([flag, "x"]).HelpRequested);
+    public void Help(string flag) => Assert.True(Parse([flag, "x"]).HelpRequested);
 
     [Theory]
     [InlineData(new string[0], "no command given")]
@@ -57,8 +61,31 @@ public sealed class OptionsParserTests
     [InlineData(new[] { "--", "" }, "empty string")]
     public void Errors_are_clear(string[] args, string message)
     {
-        var outcome = OptionsParser.Parse(args);
+        var outcome = Parse(args);
         Assert.Null(outcome.Options);
         Assert.Contains(message, outcome.Error);
+    }
+
+    [Fact]
+    public void Log_format_comes_from_the_option_or_the_environment()
+    {
+        Assert.Equal(LogFormat.Json, Parse(["true"]).Options!.LogFormat);
+        Assert.Equal(LogFormat.Text, Parse(["true"], "text").Options!.LogFormat);
+        Assert.Equal(LogFormat.Json, Parse(["--log-format", "json", "true"], "text").Options!.LogFormat);
+        Assert.Contains("log format 'yaml' is not one of json, text", Parse(["--log-format=yaml", "true"]).Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("NaN", "is not a duration (examples: 90s, 5m, 1h30m, 120)")]
+    [InlineData("Infinity", "is not a duration (examples: 90s, 5m, 1h30m, 120)")]
+    [InlineData("-Infinity", "is not a duration (examples: 90s, 5m, 1h30m, 120)")]
+    [InlineData("1e400", "is not a duration (examples: 90s, 5m, 1h30m, 120)")]
+    [InlineData("2000h", "is longer than 24h, the longest proa accepts")]
+    [InlineData("86401", "is longer than 24h, the longest proa accepts")]
+    public void Startup_timeouts_that_no_timer_can_wait_are_usage_errors(string value, string message)
+    {
+        var outcome = Parse(["--startup-timeout", value, "true"]);
+        Assert.Null(outcome.Options);
+        Assert.Equal($"--startup-timeout: '{value}' {message}", outcome.Error);
     }
 }

@@ -15,7 +15,7 @@ public sealed class ExitCodeTests
         await using var s = await Scenario.StartAsync(TestPods.AllReady());
         var proa = s.Run([], Scenario.Sh(script));
         Assert.Equal(expected, await proa.WaitForExitAsync(Scenario.Deadline));
-        Assert.Contains($"exiting with code {expected}", proa.Stderr);
+        Assert.Contains($"exiting with code {expected}", proa.StdErr);
     }
 
     [Fact]
@@ -25,8 +25,8 @@ public sealed class ExitCodeTests
         var proa = s.Run([], ["sh", "-c", "printf '%s|' \"$@\"; echo \"$GREETING\"; echo to-stderr >&2", "sh", "a b", "--flag", "", "*"],
             new Dictionary<string, string?> { ["GREETING"] = "hi there" });
         Assert.Equal(0, await proa.WaitForExitAsync(Scenario.Deadline));
-        Assert.Contains("a b|--flag||*|hi there", proa.Stdout);
-        Assert.Contains("to-stderr", proa.Stderr);
+        Assert.Contains("a b|--flag||*|hi there", proa.StdOut);
+        Assert.Contains("to-stderr", proa.StdErr);
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class ExitCodeTests
         await using var s = await Scenario.StartAsync(TestPods.AllReady());
         var proa = s.Run([], Scenario.Sh("grep SigIgn /proc/$$/status"));
         Assert.Equal(0, await proa.WaitForExitAsync(Scenario.Deadline));
-        var mask = Convert.ToUInt64(proa.Stdout.Split(':')[1].Trim(), 16);
+        var mask = Convert.ToUInt64(proa.StdOut.Split(':')[1].Trim(), 16);
         Assert.Equal(0UL, mask & (1UL << (13 - 1)));
     }
 
@@ -46,7 +46,7 @@ public sealed class ExitCodeTests
         await using var s = await Scenario.StartAsync(TestPods.AllReady());
         var proa = s.Run(["--shutdown-http-get", s.Shutdown.Url("/quitquitquit")], ["no-such-command-proa-test"]);
         Assert.Equal(127, await proa.WaitForExitAsync(Scenario.Deadline));
-        Assert.Contains("command not found: 'no-such-command-proa-test'", proa.Stderr);
+        Assert.Contains("command not found: 'no-such-command-proa-test'", proa.StdErr);
         Assert.Contains("GET /quitquitquit (body 0 bytes)", s.Shutdown.Calls);
     }
 }

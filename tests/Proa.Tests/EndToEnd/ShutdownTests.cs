@@ -1,3 +1,4 @@
+using TestKit.Processes;
 using System.Diagnostics;
 using Proa.Tests.Infrastructure;
 
@@ -25,8 +26,8 @@ public sealed class ShutdownTests
         Assert.Contains("GET /quitquitquit (body 0 bytes)", calls);
         Assert.Contains("POST /hang/forever (body 0 bytes)", calls);
         Assert.Contains("POST /api/v1/shutdown (body 0 bytes)", calls);
-        Assert.Contains("/hang/forever failed: no response within 5s", proa.Stderr);
-        Assert.Contains("GET http://127.0.0.1:1/refused failed", proa.Stderr);
+        Assert.Contains("/hang/forever failed: no response within 5s", proa.StdErr);
+        Assert.Contains("GET http://127.0.0.1:1/refused failed", proa.StdErr);
         // In parallel, each bounded: the hanging call costs ~5s, not forever.
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(20), $"took {started.Elapsed}");
     }
@@ -37,15 +38,15 @@ public sealed class ShutdownTests
         await using var s = await Scenario.StartAsync(TestPods.AllReady().Set("spec.terminationGracePeriodSeconds", 60));
         var proa = s.Run(["--shutdown-http-get", s.Shutdown.Url("/quitquitquit")], Scenario.Sh("exit 0"));
 
-        await proa.WaitForStderrAsync("waiting for envoy to stop", Scenario.Deadline);
+        await proa.WaitForLineAsync("waiting for envoy to stop", Scenario.Deadline, OutputStream.StdErr);
         Assert.Contains("GET /quitquitquit (body 0 bytes)", s.Shutdown.Calls);
         Assert.False(proa.HasExited);
 
         // The sidecar reacts to its shutdown call; the native sidecar is the kubelet's business, not waited for.
-        s.Api.Publish(TestPods.AllReady().Terminated("envoy", 0, "Completed", DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ")));
+        s.Publish(TestPods.AllReady().Terminated("envoy", 0, "Completed", DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ")));
 
         Assert.Equal(0, await proa.WaitForExitAsync(Scenario.Deadline));
-        Assert.Contains("all other containers have stopped", proa.Stderr);
+        Assert.Contains("all other containers have stopped", proa.StdErr);
     }
 
     [Fact]
@@ -53,12 +54,12 @@ public sealed class ShutdownTests
     {
         await using var s = await Scenario.StartAsync(TestPods.AllReady().Set("spec.terminationGracePeriodSeconds", 120));
         var proa = s.Run([], Scenario.Sh("exit 6"));
-        await proa.WaitForStderrAsync("waiting for envoy to stop", Scenario.Deadline);
+        await proa.WaitForLineAsync("waiting for envoy to stop", Scenario.Deadline, OutputStream.StdErr);
 
         proa.Signal(15);
 
         Assert.Equal(6, await proa.WaitForExitAsync(Scenario.Deadline));
-        Assert.Contains("not waiting for the other containers any longer", proa.Stderr);
+        Assert.Contains("not waiting for the other containers any longer", proa.StdErr);
     }
 
     [Fact]
@@ -67,6 +68,6 @@ public sealed class ShutdownTests
         await using var s = await Scenario.StartAsync(TestPods.AllReady().Set("spec.terminationGracePeriodSeconds", 2));
         var proa = s.Run([], Scenario.Sh("exit 5"));
         Assert.Equal(5, await proa.WaitForExitAsync(Scenario.Deadline));
-        Assert.Contains("gave up waiting for the other containers to stop after the 2s grace period (waiting for envoy to stop)", proa.Stderr);
+        Assert.Contains("gave up waiting for the other containers to stop after the 2s grace period (waiting for envoy to stop)", proa.StdErr);
     }
 }

@@ -1,3 +1,5 @@
+using TestKit;
+using TestKit.Processes;
 using Proa.Tests.Infrastructure;
 
 namespace Proa.Tests.EndToEnd;
@@ -15,12 +17,12 @@ public sealed class SignalTests
         var ready = s.Dir.File("trap-installed");
         var proa = s.Run([], Scenario.Sh($"trap 'echo {name} > \"{got}\"; exit {trapExit}' {name}; touch '{ready}'; while :; do sleep 0.05; done"));
 
-        await Poll.UntilAsync(() => File.Exists(ready), Scenario.Deadline, "the command to install its trap");
+        await Eventually.TrueAsync(() => File.Exists(ready), "the command to install its trap", Scenario.Deadline);
         proa.Signal(signal);
 
         Assert.Equal(trapExit, await proa.WaitForExitAsync(Scenario.Deadline));
         Assert.Equal(name, File.ReadAllText(got).Trim());
-        Assert.Contains($"forwarded signal {signal} to the command", proa.Stderr);
+        Assert.Contains($"forwarded signal {signal} to the command", proa.StdErr);
     }
 
     [Fact]
@@ -30,8 +32,8 @@ public sealed class SignalTests
         var ready = s.Dir.File("running");
         // exec: the shell becomes sleep, which has no TERM handler, so the default action kills it.
         var proa = s.Run([], Scenario.Sh($"touch '{ready}'; exec sleep 60"));
-        await Poll.UntilAsync(() => File.Exists(ready), Scenario.Deadline, "the command to start");
-        await Poll.UntilAsync(() => proa.Stderr.Contains("started", StringComparison.Ordinal), Scenario.Deadline, "proa to log the start");
+        await Eventually.TrueAsync(() => File.Exists(ready), "the command to start", Scenario.Deadline);
+        await Eventually.TrueAsync(() => proa.StdErr.Contains("started", StringComparison.Ordinal), "proa to log the start", Scenario.Deadline);
         proa.Signal(15);
         Assert.Equal(143, await proa.WaitForExitAsync(Scenario.Deadline));
     }
@@ -42,13 +44,13 @@ public sealed class SignalTests
         await using var s = await Scenario.StartAsync(TestPods.NotReady());
         var marker = s.Dir.File("started");
         var proa = s.Run(["--shutdown-http-post", s.Shutdown.Url("/stop")], Scenario.Sh($"touch '{marker}'"));
-        await proa.WaitForStderrAsync("waiting for envoy", Scenario.Deadline);
+        await proa.WaitForLineAsync("waiting for envoy", Scenario.Deadline, OutputStream.StdErr);
 
         proa.Signal(15);
 
         Assert.Equal(143, await proa.WaitForExitAsync(Scenario.Deadline));
         Assert.False(File.Exists(marker));
-        Assert.Contains("received signal 15 while waiting for the sidecars", proa.Stderr);
+        Assert.Contains("received signal 15 while waiting for the sidecars", proa.StdErr);
         Assert.Contains("POST /stop (body 0 bytes)", s.Shutdown.Calls);
     }
 }

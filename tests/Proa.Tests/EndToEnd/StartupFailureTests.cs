@@ -1,3 +1,4 @@
+using TestKit.Processes;
 using Proa.Tests.Infrastructure;
 
 namespace Proa.Tests.EndToEnd;
@@ -12,7 +13,7 @@ public sealed class StartupFailureTests
         var proa = s.Run(["--startup-timeout", "2s", "--shutdown-http-get", s.Shutdown.Url("/quitquitquit")], Scenario.Sh($"touch '{marker}'"));
 
         Assert.Equal(3, await proa.WaitForExitAsync(Scenario.Deadline));
-        Assert.Contains("startup timeout: the sidecars were not ready after 2s (waiting for envoy (running, not ready)); not starting sh", proa.Stderr);
+        Assert.Contains("startup timeout: the sidecars were not ready after 2s (waiting for envoy (running, not ready)); not starting sh", proa.StdErr);
         Assert.False(File.Exists(marker));
         Assert.Contains("GET /quitquitquit (body 0 bytes)", s.Shutdown.Calls);
     }
@@ -23,12 +24,12 @@ public sealed class StartupFailureTests
         await using var s = await Scenario.StartAsync(TestPods.NotReady());
         var marker = s.Dir.File("started");
         var proa = s.Run(["--shutdown-http-post", s.Shutdown.Url("/stop")], Scenario.Sh($"touch '{marker}'"));
-        await proa.WaitForStderrAsync("waiting for envoy", Scenario.Deadline);
+        await proa.WaitForLineAsync("waiting for envoy", Scenario.Deadline, OutputStream.StdErr);
 
-        s.Api.Publish(TestPods.NotReady().Ready("log-shipper").Terminated("envoy", 1, "Error"));
+        s.Publish(TestPods.NotReady().Ready("log-shipper").Terminated("envoy", 1, "Error"));
 
         Assert.Equal(4, await proa.WaitForExitAsync(Scenario.Deadline));
-        Assert.Contains("error: container envoy terminated with exit code 1 (Error) and restartPolicy Never will not restart it", proa.Stderr);
+        Assert.Contains("error proa: container envoy terminated with exit code 1 (Error) and restartPolicy Never will not restart it", proa.StdErr);
         Assert.False(File.Exists(marker));
         Assert.Contains("POST /stop (body 0 bytes)", s.Shutdown.Calls);
     }
@@ -38,12 +39,12 @@ public sealed class StartupFailureTests
     {
         await using var s = await Scenario.StartAsync(TestPods.NotReady().Ready("envoy"));
         var proa = s.Run([], Scenario.Sh("true"));
-        await proa.WaitForStderrAsync("waiting for log-shipper", Scenario.Deadline);
+        await proa.WaitForLineAsync("waiting for log-shipper", Scenario.Deadline, OutputStream.StdErr);
 
-        s.Api.Publish(TestPods.NotReady().Ready("envoy").CrashLooping("log-shipper", 3));
+        s.Publish(TestPods.NotReady().Ready("envoy").CrashLooping("log-shipper", 3));
 
         Assert.Equal(4, await proa.WaitForExitAsync(Scenario.Deadline));
-        Assert.Contains("sidecar log-shipper is in CrashLoopBackOff after 3 restarts (last exit code 1)", proa.Stderr);
+        Assert.Contains("sidecar log-shipper is in CrashLoopBackOff after 3 restarts (last exit code 1)", proa.StdErr);
     }
 
     [Fact]
@@ -52,16 +53,16 @@ public sealed class StartupFailureTests
         await using var s = await Scenario.StartAsync(TestPods.AllReady());
         var proa = s.Run([], Scenario.Sh("true"), new Dictionary<string, string?> { ["POD_NAME"] = "someone-else" });
         Assert.Equal(5, await proa.WaitForExitAsync(Scenario.Deadline));
-        Assert.Contains("pod batch/someone-else not found", proa.Stderr);
+        Assert.Contains("pod batch/someone-else not found", proa.StdErr);
     }
 
     [Fact]
     public async Task No_cluster_configuration_is_a_clear_error()
     {
         await using var s = await Scenario.StartAsync(TestPods.AllReady());
-        var proa = ProaRun.Start(["--", "true"], new Dictionary<string, string?> { ["POD_NAMESPACE"] = "batch" });
+        var proa = ProaProgram.Start(["--", "true"], new Dictionary<string, string?> { ["POD_NAMESPACE"] = "batch" });
         Assert.Equal(5, await proa.WaitForExitAsync(Scenario.Deadline));
-        Assert.Contains("cannot reach the Kubernetes API: no Kubernetes configuration", proa.Stderr);
+        Assert.Contains("cannot reach the Kubernetes API: no Kubernetes configuration was found", proa.StdErr);
         await proa.DisposeAsync();
     }
 }

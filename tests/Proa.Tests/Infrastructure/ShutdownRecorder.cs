@@ -24,8 +24,6 @@ internal sealed class ShutdownRecorder : IAsyncDisposable
 
     public ConcurrentQueue<string> Calls { get; } = new();
 
-    public Pulse Activity { get; } = new();
-
     /// <summary>Called for every request after it is recorded (e.g. to publish "sidecar terminated").</summary>
     public Action<string>? OnCall { get; set; }
 
@@ -56,7 +54,6 @@ internal sealed class ShutdownRecorder : IAsyncDisposable
         await context.Request.Body.CopyToAsync(body);
         var call = $"{context.Request.Method} {context.Request.Path} (body {body.Length} bytes)";
         Calls.Enqueue(call);
-        Activity.Signal();
         OnCall?.Invoke(call);
         if (context.Request.Path.StartsWithSegments("/hang"))
         {

@@ -1,5 +1,5 @@
 using Shawarma.Cli;
-using Shawarma.Logging;
+using Sidecars.Runtime.Logging;
 
 namespace Shawarma.Tests.Cli;
 
@@ -10,7 +10,7 @@ public sealed class OptionsParserTests
     private static ParseResult Parse(string[] args, Dictionary<string, string>? env = null)
     {
         env ??= BaseEnv;
-        return OptionsParser.Parse(args, name => env.GetValueOrDefault(name));
+        return OptionsParser.Parse(args, name => env.GetValueOrDefault(name), LogFormat.Json);
     }
 
     [Fact]
@@ -85,7 +85,8 @@ public sealed class OptionsParserTests
     [InlineData("not a port number", "monitor", "--service", "web", "--listen-port", "http")]
     [InlineData("not an absolute http(s) URL", "monitor", "--service", "web", "--url", "localhost/state")]
     [InlineData("not a boolean", "monitor", "--service", "web", "--disable-notifier=maybe")]
-    [InlineData("--log-level 'loud'", "monitor", "--service", "web", "--log-level", "loud")]
+    [InlineData("--log-level: log level 'loud' is not one of error, warn, info, debug, trace", "monitor", "--service", "web", "--log-level", "loud")]
+    [InlineData("--log-format: log format 'xml' is not one of json, text", "monitor", "--service", "web", "--log-format", "xml")]
     [InlineData("is not label=value", "monitor", "--service-labels", "app")]
     [InlineData("is not label=value", "monitor", "--service-labels", "app!=x")]
     [InlineData("unexpected argument 'extra'", "monitor", "extra", "--service", "web")]
@@ -118,4 +119,21 @@ public sealed class OptionsParserTests
         var o = Parse(["monitor", "--service-labels", "tier==front, app=shop,"]).Options!;
         Assert.Equal("app=shop,tier=front", o.LabelSelector);
     }
+
+    [Fact]
+    public void Log_format_and_context_come_from_flags_or_the_environment()
+    {
+        Assert.Equal(LogFormat.Json, Parse(["monitor", "--service", "web"]).Options!.LogFormat);
+        Assert.Equal(LogFormat.Text, Parse(["monitor", "--service", "web", "--log-format", "text"]).Options!.LogFormat);
+        Assert.Equal(LogFormat.Text, Parse(["monitor", "--service", "web"], new(BaseEnv) { ["LOG_FORMAT"] = "text" }).Options!.LogFormat);
+        Assert.Equal("kind-dev", Parse(["monitor", "--service", "web", "--context", "kind-dev"]).Options!.Context);
+    }
+
+    [Theory]
+    [InlineData("panic", LogLevel.Error)]
+    [InlineData("fatal", LogLevel.Error)]
+    [InlineData("warning", LogLevel.Warn)]
+    [InlineData("TRACE", LogLevel.Trace)]
+    public void The_original_logrus_level_names_still_work(string name, LogLevel level) =>
+        Assert.Equal(level, Parse(["monitor", "--service", "web", "--log-level", name]).Options!.LogLevel);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
-using Shawarma.Logging;
+using Sidecars.Runtime.Logging;
+using TestKit;
 using Shawarma.Notifying;
 using Shawarma.State;
 using Shawarma.Tests.Fakes;
@@ -33,7 +34,7 @@ public sealed class StateNotifierTests
     private static (StateNotifier Notifier, Recorder Recorder, CancellationTokenSource Cts, Task Run) Start(TimeSpan debounce)
     {
         var recorder = new Recorder();
-        var notifier = new StateNotifier(recorder.SendAsync, new Log(LogLevel.Panic, TextWriter.Null), debounce, TimeSpan.FromMilliseconds(200));
+        var notifier = new StateNotifier(recorder.SendAsync, new SidecarLog("shawarma", LogLevel.Error, LogFormat.Text, TextWriter.Null), debounce, TimeSpan.FromMilliseconds(200));
         var cts = new CancellationTokenSource();
         return (notifier, recorder, cts, notifier.RunAsync(cts.Token));
     }
