@@ -3,6 +3,12 @@ namespace Sidecars.Contract;
 /// <summary>The annotation and label keys users and the injector write on pods and namespaces.</summary>
 public static class AnnotationKeys
 {
+    /// <summary>The prefix of the injector's pod-level keys.</summary>
+    public const string Prefix = "sidecars.dev/";
+
+    /// <summary>The prefix of the original shawarma-webhook's keys.</summary>
+    public const string LegacyShawarmaPrefix = "shawarma.centeredge.io/";
+
     /// <summary>Comma-separated sidecars to inject: any of <c>appup</c>, <c>shawarma</c>, <c>proa</c>.</summary>
     public const string Inject = "sidecars.dev/inject";
 
@@ -46,4 +52,17 @@ public static class AnnotationKeys
 
     /// <summary><c>&lt;sidecar&gt;.sidecars.dev/image</c>, honoured only when the config allows image overrides.</summary>
     public static string ImageOverride(string sidecar) => sidecar + SidecarKeySuffix + "image";
+
+    /// <summary>
+    /// Every key the injector reads on a pod (plus <see cref="Status"/>, which it writes), so a key under one of
+    /// its prefixes that is not here is a typo worth a warning.
+    /// </summary>
+    public static IReadOnlyList<string> PodKeys { get; } =
+    [
+        Inject, Mode, Status,
+        AppUpContainer, AppUpPort, AppUpInitial, ImageOverride(SidecarNames.AppUp),
+        ShawarmaService, ShawarmaServiceLabels, ShawarmaUrl, ShawarmaListenPort, ShawarmaLogLevel, ShawarmaDisableNotifier, ImageOverride(SidecarNames.Shawarma),
+        LegacyShawarmaServiceName, LegacyShawarmaServiceLabels, LegacyShawarmaStateUrl, LegacyShawarmaListenPort, LegacyShawarmaLogLevel,
+        ProaContainer, ProaShutdownHttpGet, ProaShutdownHttpPost, ProaCommand, ImageOverride(SidecarNames.Proa),
+    ];
 }

@@ -8,7 +8,8 @@ public sealed class WebhookTests
     private const string Cel =
         "has(object.metadata.annotations) && ('sidecars.dev/inject' in object.metadata.annotations || " +
         "'shawarma.centeredge.io/service-name' in object.metadata.annotations || " +
-        "'shawarma.centeredge.io/service-labels' in object.metadata.annotations)";
+        "'shawarma.centeredge.io/service-labels' in object.metadata.annotations || " +
+        "'sidecars.dev/status' in object.metadata.annotations)";
 
     private static V1MutatingWebhook Hook(Rendered r) =>
         Assert.Single(r.One<V1MutatingWebhookConfiguration>().Webhooks);

@@ -46,4 +46,23 @@ public sealed class GoldenScenarioTests
         Assert.Equal("AdmissionReview", body["kind"]!.GetValue<string>());
         return body["response"]!.AsObject();
     }
+
+    [Theory]
+    [InlineData(null, "true", false)]
+    [InlineData("1", null, true)]
+    [InlineData("1", "false", true)]
+    [InlineData("0", "true", false)]
+    public void Update_golden_is_honoured_only_outside_ci(string? update, string? ci, bool rewrites)
+    {
+        Assert.Equal(rewrites, GoldenScenario.UpdateRequested(update, ci));
+    }
+
+    [Theory]
+    [InlineData("true")]
+    [InlineData("TRUE")]
+    public void Update_golden_under_ci_fails_instead_of_rewriting(string ci)
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => GoldenScenario.UpdateRequested("1", ci));
+        Assert.Contains("refused under CI=true", ex.Message, StringComparison.Ordinal);
+    }
 }

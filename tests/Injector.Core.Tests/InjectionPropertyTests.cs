@@ -3,153 +3,39 @@ using System.Text.Json.Nodes;
 using CsCheck;
 using Injector.Core.Configuration;
 using Injector.Core.Engine;
-using Sidecars.Contract;
 using Injector.Core.Patching;
+using Injector.Core.Tests.ApiServer;
 using Injector.Core.Tests.Support;
+using Sidecars.Contract;
 
 namespace Injector.Core.Tests;
 
 /// <summary>
-/// Over random pods (random containers, init containers including other injectors' native sidecars, env, ports,
-/// probes, unknown fields, annotations whose keys need escaping, any mix of sidecars and modes): the patch always
-/// applies, every value the user wrote is still at its place, and a second pass changes nothing.
+/// Over random pods (<see cref="PodGenerators"/>): the patch always applies, nothing the injector did not add is
+/// removed or changed, the result is a pod the API server accepts, and a second pass changes nothing; pods that were
+/// injected before converge when their annotations change, keeping what other webhooks added; and in a real
+/// admission chain every pod settles.
 /// </summary>
 public sealed class InjectionPropertyTests
 {
     private static readonly InjectionEngine Engine = new();
 
-    private static readonly Gen<JsonObject> GenEnv =
-        Gen.Select(Gen.String[Gen.Char["ABCDEFGHIJ_"], 1, 6], Gen.String[Gen.Char["abc/~:= "], 0, 10])
-            .Select((name, value) => new JsonObject { ["name"] = "E_" + name, ["value"] = value });
-
-    private static readonly Gen<JsonObject> GenContainer =
-        Gen.Select(
-            Gen.Int[0, 3],
-            GenEnv.Array[0, 4],
-            Gen.Int[0, 4].Select(i => new[] { 80, 443, 8080, 8099, 9999 }[i]).Array[0, 2],
-            Gen.Bool,
-            Gen.Bool,
-            Gen.Bool,
-            Gen.Bool)
-        .Select((variant, env, ports, hasCommand, hasArgs, hasProbe, hasUnknown) =>
-        {
-            var c = new JsonObject { ["image"] = $"registry.example.com/app:{variant}" };
-            if (hasCommand)
-            {
-                c["command"] = new JsonArray("/bin/app", "--variant=" + variant);
-            }
-
-            if (hasArgs)
-            {
-                c["args"] = new JsonArray("--listen", ":8080");
-            }
-
-            if (env.Length > 0)
-            {
-                c["env"] = new JsonArray(env.DistinctBy(e => e["name"]!.GetValue<string>()).Select(e => (JsonNode)e).ToArray());
-            }
-
-            if (ports.Length > 0)
-            {
-                c["ports"] = new JsonArray(ports.Distinct().Select(p => (JsonNode)new JsonObject { ["containerPort"] = p }).ToArray());
-            }
-
-            if (hasProbe)
-            {
-                c["readinessProbe"] = new JsonObject { ["tcpSocket"] = new JsonObject { ["port"] = 8080 } };
-            }
-
-            if (hasUnknown)
-            {
-                c["x-future-field"] = new JsonObject { ["nested"] = new JsonArray(1, "two", null) };
-            }
-
-            return c;
-        });
-
-    private static readonly Gen<JsonObject> GenPod =
-        Gen.Select(
-            GenContainer.Array[1, 4],
-            Gen.Int[0, 2],
-            Gen.Int[0, 7],
-            Gen.Int[0, 2],
-            Gen.Bool,
-            Gen.Int[0, 2],
-            Gen.String[Gen.Char["abc/~."], 1, 8],
-            Gen.Bool)
-        .Select((containers, initCount, sidecarMask, modeChoice, automountOff, volumeCount, extraKey, proaCommand) =>
-        {
-            var spec = new JsonObject();
-            var cs = new JsonArray();
-            for (int i = 0; i < containers.Length; i++)
-            {
-                containers[i]["name"] = "c" + i;
-                cs.Add((JsonNode)containers[i]);
-            }
-
-            spec["containers"] = cs;
-            if (initCount > 0)
-            {
-                var inits = new JsonArray();
-                for (int i = 0; i < initCount; i++)
-                {
-                    var init = new JsonObject { ["name"] = "init" + i, ["image"] = "busybox" };
-                    if (i == 1)
-                    {
-                        init["restartPolicy"] = "Always"; // another injector's native sidecar
-                    }
-
-                    inits.Add((JsonNode)init);
-                }
-
-                spec["initContainers"] = inits;
-            }
-
-            if (volumeCount > 0)
-            {
-                spec["volumes"] = new JsonArray(Enumerable.Range(0, volumeCount).Select(i => (JsonNode)new JsonObject { ["name"] = "v" + i, ["emptyDir"] = new JsonObject() }).ToArray());
-            }
-
-            if (automountOff)
-            {
-                spec["automountServiceAccountToken"] = false;
-            }
-
-            var sidecars = SidecarNames.All.Where((_, i) => (sidecarMask & (1 << i)) != 0).ToList();
-            var annotations = new JsonObject
-            {
-                [AnnotationKeys.Inject] = string.Join(",", sidecars),
-                ["example.com/" + extraKey] = "kept",
-                [AnnotationKeys.ShawarmaService] = "web",
-            };
-            if (proaCommand)
-            {
-                annotations[AnnotationKeys.ProaCommand] = "/bin/entry --serve";
-            }
-
-            if (modeChoice > 0)
-            {
-                annotations[AnnotationKeys.Mode] = modeChoice == 1 ? "native" : "classic";
-            }
-
-            return new JsonObject
-            {
-                ["apiVersion"] = "v1",
-                ["kind"] = "Pod",
-                ["metadata"] = new JsonObject { ["generateName"] = "web-", ["annotations"] = annotations, ["labels"] = new JsonObject { ["app"] = "web" } },
-                ["spec"] = spec,
-            };
-        });
+    private static string? Seed => Environment.GetEnvironmentVariable("CSCHECK_SEED");
 
     [Fact]
     public void Patch_applies_keeps_user_data_and_second_pass_is_a_no_op()
     {
-        int injected = 0, denied = 0;
-        GenPod.Sample(pod =>
+        int injected = 0, denied = 0, forged = 0;
+        PodGenerators.Pod.Sample(pod =>
         {
             var original = pod.DeepClone().AsObject();
             var result = Engine.Inject(pod, InjectorConfig.Default);
             Assert.True(JsonNode.DeepEquals(original, pod), "the engine must not mutate its input");
+            if (pod["metadata"]!["annotations"]![AnnotationKeys.Status] is not null)
+            {
+                Interlocked.Increment(ref forged);
+            }
+
             if (result.Decision != InjectionDecision.Injected)
             {
                 Interlocked.Increment(ref denied);
@@ -164,90 +50,117 @@ public sealed class InjectionPropertyTests
 
             var patched = Rfc6902.Apply(pod, JsonPatchSerializer.ToJson(result.Patch));
             Assert.True(JsonNode.DeepEquals(result.Pod, patched), "the patch must produce exactly the engine's pod");
-            AssertUserDataKept(original, patched, result);
+            var (target, wrapped) = ProaTarget(original, result);
+            UserData.AssertKept(original, patched, target, wrapped);
+            Assert.Empty(PodValidation.Validate(patched));
 
             var second = Engine.Inject(patched, InjectorConfig.Default);
-            Assert.Equal(InjectionDecision.Injected, second.Decision);
+            Assert.NotEqual(InjectionDecision.Denied, second.Decision);
             Assert.Empty(second.Patch);
-        }, iter: 400, seed: Environment.GetEnvironmentVariable("CSCHECK_SEED"));
+        }, iter: 400, seed: Seed);
 
-        // The generator must exercise both paths, or the property proves little.
+        // The generator must exercise every path, or the property proves little.
         Assert.True(injected > 100, $"only {injected} samples were injected");
-        Assert.True(denied > 0, "no sample was denied (port conflicts, missing commands)");
+        Assert.True(denied > 0, "no sample was denied (port conflicts, name collisions, missing commands)");
+        Assert.True(forged > 50, $"only {forged} samples carried a status");
     }
 
-    /// <summary>Every leaf of the original is unchanged at its path, except the proa target's command/args, which must
-    /// reappear after "--" in the new args.</summary>
-    private static void AssertUserDataKept(JsonObject original, JsonObject patched, InjectionResult result)
+    [Fact]
+    public void Injected_pods_converge_when_annotations_change_and_keep_what_others_added()
     {
-        var rewritten = new HashSet<string>(StringComparer.Ordinal);
-        if (result.Sidecars.Contains(SidecarNames.Proa))
+        var gen =
+            from pod in PodGenerators.Pod
+            from inject in PodGenerators.InjectValue
+            from mode in Gen.Int[0, 2]
+            select (pod, inject, mode);
+        int converged = 0;
+        gen.Sample(sample =>
         {
-            rewritten.Add("/spec/containers/0/command");
-            rewritten.Add("/spec/containers/0/args");
-            var args = patched["spec"]!["containers"]![0]!["args"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
-            var c0 = original["spec"]!["containers"]![0]!;
-            var wrapped = (c0["command"] as JsonArray ?? new JsonArray("/bin/entry", "--serve")).Concat(c0["args"] as JsonArray ?? []).Select(n => n!.GetValue<string>());
-            Assert.Equal(wrapped, args.SkipWhile(a => a != "--").Skip(1));
-        }
-
-        foreach (var (path, value) in Leaves(original, string.Empty))
-        {
-            if (rewritten.Any(r => path.StartsWith(r, StringComparison.Ordinal)))
+            var (pod, inject, mode) = sample;
+            var podAnnotations = pod["metadata"]!["annotations"]!.AsObject();
+            podAnnotations.Remove(AnnotationKeys.Status);
+            podAnnotations[AnnotationKeys.ShawarmaService] = "web";
+            podAnnotations[AnnotationKeys.ProaCommand] = "/bin/entry --serve";
+            var first = Engine.Inject(pod, InjectorConfig.Default);
+            if (first.Decision != InjectionDecision.Injected)
             {
-                continue;
+                return;
             }
 
-            var actual = Resolve(patched, path);
-            Assert.True(JsonNode.DeepEquals(value, actual), $"user value at {path} changed: {value?.ToJsonString()} -> {actual?.ToJsonString()}");
-        }
-    }
+            // Other admission plugins and webhooks add to every container, ours included.
+            var injected = first.Pod!.DeepClone().AsObject();
+            new ServiceAccountPlugin().Admit(injected, "default");
+            var vault = new VaultLikeWebhook().Answer(AdmissionChain.Review("u", "default", injected));
+            injected = vault.PatchJson is null ? injected : Rfc6902.Apply(injected, vault.PatchJson);
+            PodDefaults.Apply(injected);
+            var before = injected.DeepClone().AsObject();
 
-    private static IEnumerable<(string Path, JsonNode? Value)> Leaves(JsonNode? node, string path)
-    {
-        switch (node)
-        {
-            case JsonObject obj when obj.Count > 0:
-                foreach (var (key, child) in obj)
-                {
-                    foreach (var leaf in Leaves(child, JsonPointer.Append(path, key)))
-                    {
-                        yield return leaf;
-                    }
-                }
-
-                break;
-            case JsonArray array when array.Count > 0:
-                for (int i = 0; i < array.Count; i++)
-                {
-                    foreach (var leaf in Leaves(array[i], JsonPointer.Append(path, i)))
-                    {
-                        yield return leaf;
-                    }
-                }
-
-                break;
-            default:
-                yield return (path, node);
-                break;
-        }
-    }
-
-    private static JsonNode? Resolve(JsonNode root, string pointer)
-    {
-        JsonNode? current = root;
-        foreach (var raw in pointer.Split('/').Skip(1))
-        {
-            var token = raw.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
-            current = current switch
+            // The user edits the annotations of the copied pod.
+            var annotations = injected["metadata"]!["annotations"]!.AsObject();
+            annotations[AnnotationKeys.Inject] = inject;
+            annotations[AnnotationKeys.Mode] = mode == 0 ? "native" : "classic";
+            var second = Engine.Inject(injected, InjectorConfig.Default);
+            if (second.Decision != InjectionDecision.Injected)
             {
-                JsonObject o => o[token],
-                JsonArray a when int.TryParse(token, out var i) && i < a.Count => a[i],
-                _ => null,
-            };
-        }
+                Assert.Empty(second.Patch);
+                return;
+            }
 
-        return current;
+            Interlocked.Increment(ref converged);
+            var result = Rfc6902.Apply(injected, JsonPatchSerializer.ToJson(second.Patch));
+            Assert.Empty(PodValidation.Validate(result));
+            Assert.Empty(Engine.Inject(result, InjectorConfig.Default).Patch);
+
+            // The user's own containers are as they wrote them (proa's target apart), with what others added.
+            var (target, _) = ProaTarget(pod, second);
+            foreach (var container in pod["spec"]!["containers"]!.AsArray().OfType<JsonObject>())
+            {
+                var name = container["name"]!.GetValue<string>();
+                var now = FindContainer(result, name);
+                Assert.NotNull(now);
+                UserData.AssertContainerKept(container, now!, "user container", exceptCommandLine: name == target);
+                Assert.True(VaultLikeWebhook.HasVault(now!), $"container '{name}' lost what another webhook added");
+            }
+
+            foreach (var sidecar in ChainExpectations.SidecarContainers(result))
+            {
+                var now = FindContainer(result, sidecar)!;
+                var then = FindContainer(before, sidecar);
+                if (then is not null)
+                {
+                    Assert.True(VaultLikeWebhook.HasVault(now), $"sidecar '{sidecar}' lost what another webhook added");
+                }
+            }
+        }, iter: 300, seed: Seed);
+
+        Assert.True(converged > 60, $"only {converged} samples were re-injected");
+    }
+
+    [Fact]
+    public void Random_pods_settle_in_an_admission_chain()
+    {
+        var gen =
+            from pod in PodGenerators.Pod
+            from order in Gen.Int[0, ChainOrders.Names.Count - 1]
+            select (pod, order);
+        int settled = 0;
+        gen.Sample(sample =>
+        {
+            var (pod, order) = sample;
+            pod["metadata"]!["annotations"]!.AsObject().Remove(AnnotationKeys.Status);
+            var webhooks = ChainOrders.Webhooks(ChainOrders.Names[order]);
+            var chain = new AdmissionChain(AdmissionChain.StandardPlugins(), webhooks);
+            var run = chain.Admit(pod);
+            if (run.Denied is not null)
+            {
+                return;
+            }
+
+            Interlocked.Increment(ref settled);
+            ChainExpectations.AssertSettled(chain, webhooks, run);
+        }, iter: 150, seed: Seed);
+
+        Assert.True(settled > 50, $"only {settled} samples were admitted");
     }
 
     [Fact]
@@ -261,5 +174,29 @@ public sealed class InjectionPropertyTests
         var status = InjectionStatus.TryParse(patched["metadata"]!["annotations"]![AnnotationKeys.Status]!.GetValue<string>(), out var error);
         Assert.Null(error);
         Assert.Contains("a/b~c", status!.Targets.Keys);
+    }
+
+    private static JsonObject? FindContainer(JsonObject pod, string name) =>
+        new[] { "initContainers", "containers" }
+            .SelectMany(list => pod["spec"]![list] is JsonArray a ? a.OfType<JsonObject>() : [])
+            .FirstOrDefault(c => c["name"]?.GetValue<string>() == name);
+
+    /// <summary>proa's target and what its args must hold after "--", when the result has proa.</summary>
+    private static (string? Target, IReadOnlyList<string>? Wrapped) ProaTarget(JsonObject original, InjectionResult result)
+    {
+        if (!result.Sidecars.Contains(SidecarNames.Proa))
+        {
+            return (null, null);
+        }
+
+        var annotations = original["metadata"]!["annotations"]!;
+        var containers = original["spec"]!["containers"]!.AsArray().OfType<JsonObject>().ToList();
+        var name = annotations[AnnotationKeys.ProaContainer]?.GetValue<string>() ?? containers[0]["name"]!.GetValue<string>();
+        var target = containers.Single(c => c["name"]!.GetValue<string>() == name);
+        var command = target["command"] is JsonArray c
+            ? c.Select(n => n!.GetValue<string>())
+            : annotations[AnnotationKeys.ProaCommand]!.GetValue<string>().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var args = target["args"] is JsonArray a ? a.Select(n => n!.GetValue<string>()) : [];
+        return (name, command.Concat(args).ToList());
     }
 }

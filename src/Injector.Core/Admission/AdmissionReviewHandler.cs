@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Unicode;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Injector.Core.Configuration;
@@ -16,6 +17,8 @@ public sealed class AdmissionReviewHandler
 {
     public const string ApiVersion = "admission.k8s.io/v1";
 
+    private const int MaxDepth = 128;
+
     private readonly InjectionEngine _engine;
 
     public AdmissionReviewHandler(InjectionEngine engine)
@@ -25,10 +28,16 @@ public sealed class AdmissionReviewHandler
 
     public AdmissionOutcome Handle(ReadOnlyMemory<byte> body, InjectorConfig config)
     {
+        if (Unreadable(body.Span) is { } unreadable)
+        {
+            return BadRequest(unreadable);
+        }
+
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(body.Span, documentOptions: new JsonDocumentOptions { MaxDepth = 128 });
+            // Duplicate keys are refused here: JsonNode would otherwise throw on first access, anywhere in the engine.
+            root = JsonNode.Parse(body.Span, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
         {
@@ -83,7 +92,80 @@ public sealed class AdmissionReviewHandler
             return BadRequest("AdmissionReview request for a Pod has no object", uid);
         }
 
-        return Respond(uid, identity, _engine.Inject(pod, config));
+        try
+        {
+            return Respond(uid, identity, _engine.Inject(pod, config));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A defect, not an answer: fail closed with the uid (as failurePolicy Fail would) and let the metrics
+            // count it under its own reason rather than as an empty HTTP 500.
+            var message = $"internal error ({ex.GetType().Name}); the injector could not process this pod, please report it";
+            return Respond(uid, identity, InjectionResult.Deny(SkipReasons.InternalError, message));
+        }
+    }
+
+    /// <summary>
+    /// Bytes kube-apiserver never sends: invalid UTF-8, or a string escape that decodes to a lone UTF-16 surrogate
+    /// (Go's encoder writes neither). System.Text.Json only notices either when the string is first read, so they
+    /// are checked up front.
+    /// </summary>
+    private static string? Unreadable(ReadOnlySpan<byte> body)
+    {
+        if (!Utf8.IsValid(body))
+        {
+            return $"request body is not valid UTF-8 (at byte {Utf8Prefix(body)}); expected an {ApiVersion} AdmissionReview";
+        }
+
+        if (!MayEscapeSurrogate(body))
+        {
+            return null;
+        }
+
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = MaxDepth });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+                {
+                    reader.GetString();
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return $"request body has a string with a lone UTF-16 surrogate escape (near byte {reader.TokenStartIndex}); expected an {ApiVersion} AdmissionReview";
+        }
+        catch (JsonException)
+        {
+            // Not JSON at all: the parse reports it.
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether the body contains <c>\uD800</c>-<c>\uDFFF</c> (either case) anywhere.</summary>
+    private static bool MayEscapeSurrogate(ReadOnlySpan<byte> body)
+    {
+        for (var i = body.IndexOf("\\u"u8); i >= 0 && i + 3 < body.Length; )
+        {
+            if (body[i + 2] is (byte)'d' or (byte)'D' && body[i + 3] is (>= (byte)'8' and <= (byte)'9') or (>= (byte)'a' and <= (byte)'f') or (>= (byte)'A' and <= (byte)'F'))
+            {
+                return true;
+            }
+
+            var next = body[(i + 2)..].IndexOf("\\u"u8);
+            i = next < 0 ? -1 : i + 2 + next;
+        }
+
+        return false;
+    }
+
+    private static int Utf8Prefix(ReadOnlySpan<byte> body)
+    {
+        Utf8.ToUtf16(body, new char[body.Length], out var read, out _, replaceInvalidSequences: false);
+        return read;
     }
 
     private static AdmissionOutcome Respond(string uid, PodIdentity identity, InjectionResult result)

@@ -6,6 +6,8 @@ namespace Injector.Core.Engine;
 /// <summary>What a sidecar plan sees: the pod being edited, its annotations, the config and the chosen mode.</summary>
 public sealed class InjectionContext
 {
+    private const int MaxNamesInMessages = 10;
+
     public InjectionContext(PodEditor pod, PodAnnotations annotations, InjectorConfig config, SidecarMode mode)
     {
         Pod = pod;
@@ -30,16 +32,21 @@ public sealed class InjectionContext
     {
         var settings = Config.Sidecars[sidecar];
         var image = settings.Image;
-        var requested = Annotations.Get(AnnotationKeys.ImageOverride(sidecar));
-        if (!string.IsNullOrWhiteSpace(requested))
+        var key = AnnotationKeys.ImageOverride(sidecar);
+        var requested = Annotations.GetFirst(key);
+        if (!string.IsNullOrEmpty(requested))
         {
-            if (Config.AllowImageOverride)
+            if (!Config.AllowImageOverride)
             {
-                image = requested.Trim();
+                Warnings.Add($"annotation {key} ignored: the injector config does not allow image overrides (allowImageOverride: false)");
+            }
+            else if (AnnotationValues.HasWhitespaceOrControl(requested))
+            {
+                Warnings.Add($"annotation {key} ignored: {AnnotationValues.Quote(requested)} is not an image reference");
             }
             else
             {
-                Warnings.Add($"annotation {AnnotationKeys.ImageOverride(sidecar)} ignored: the injector config does not allow image overrides (allowImageOverride: false)");
+                image = requested;
             }
         }
 
@@ -66,22 +73,30 @@ public sealed class InjectionContext
     {
         error = null;
         var wanted = Annotations.GetFirst(annotationKey);
-        var containers = Pod.Containers.ToList();
+        var containers = Pod.AppContainers;
         if (string.IsNullOrEmpty(wanted))
         {
             if (containers.Count == 0)
             {
                 error = "the pod has no containers";
+                return null;
             }
 
-            return containers.FirstOrDefault();
+            if (PodEditor.NameOf(containers[0]) is null)
+            {
+                error = "the pod's first container has no name";
+                return null;
+            }
+
+            return containers[0];
         }
 
-        var match = containers.FirstOrDefault(c => PodEditor.NameOf(c) == wanted);
+        var match = Pod.FindAppContainer(wanted);
         if (match is null)
         {
-            var names = string.Join(", ", containers.Select(PodEditor.NameOf));
-            error = $"annotation {annotationKey}: no container named '{wanted}'; the pod's containers are {names}";
+            var names = containers.Take(MaxNamesInMessages).Select(c => PodEditor.NameOf(c) ?? "(unnamed)").ToList();
+            var more = containers.Count > MaxNamesInMessages ? $" and {containers.Count - MaxNamesInMessages} more" : string.Empty;
+            error = $"annotation {annotationKey}: no container named {AnnotationValues.Quote(wanted)}; the pod's containers are {string.Join(", ", names)}{more}";
         }
 
         return match;

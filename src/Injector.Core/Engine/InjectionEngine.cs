@@ -6,9 +6,11 @@ using Injector.Core.Plans;
 namespace Injector.Core.Engine;
 
 /// <summary>
-/// Pod in, patch out. Clones the raw pod, strips whatever an earlier <c>sidecars.dev/status</c> lists, applies the
-/// requested sidecar plans, writes a fresh status, and diffs the result against the raw pod. Running it on its own
-/// output therefore yields an empty patch.
+/// Pod in, patch out. Clones the raw pod, reads what an earlier pass injected (<see cref="PreviousInjection"/>:
+/// only what the pod still shows to be the injector's), applies the requested plans, converging the sidecars
+/// already there in place, removes or restores what is no longer wanted, writes a fresh status, and diffs the
+/// result against the raw pod. Running it on its own output, or after other admission plugins added to its
+/// sidecars, yields an empty patch.
 /// </summary>
 public sealed class InjectionEngine
 {
@@ -24,15 +26,22 @@ public sealed class InjectionEngine
         _plans = plans.ToDictionary(p => p.Name, StringComparer.Ordinal);
     }
 
-    public InjectionResult Inject(JsonObject pod, InjectorConfig config)
+    /// <summary>
+    /// The engine's opt-in rule: whether it has anything to do with this pod at all. The chart's matchConditions
+    /// must select exactly these pods (a CEL test evaluates both over the same pods).
+    /// </summary>
+    public static bool IsInScope(JsonObject pod) =>
+        SidecarSelection.IsInScope(new PodAnnotations(pod["metadata"]?["annotations"] as JsonObject));
+
+    public InjectionResult Inject(JsonObject pod, InjectorConfig config) => Inject(pod, config, new WorkMeter());
+
+    public InjectionResult Inject(JsonObject pod, InjectorConfig config, WorkMeter work)
     {
         var metadata = pod["metadata"] as JsonObject;
         var annotations = new PodAnnotations(metadata?["annotations"] as JsonObject);
-        var selection = SidecarSelection.From(annotations);
-        var statusText = annotations.Get(AnnotationKeys.Status);
-        if (!selection.OptedIn && statusText is null)
+        if (!SidecarSelection.IsInScope(annotations))
         {
-            return InjectionResult.Skip(SkipReasons.NotOptedIn);
+            return InjectionResult.Skip(SkipReasons.NotOptedIn) with { Work = work.Steps };
         }
 
         if (annotations.Contains("kubernetes.io/config.mirror"))
@@ -40,12 +49,26 @@ public sealed class InjectionEngine
             return InjectionResult.Skip(SkipReasons.MirrorPod);
         }
 
+        var selection = SidecarSelection.From(annotations);
+        var warnings = new List<string>(selection.Warnings);
+        AnnotationKeyCheck.Check(annotations, warnings);
         if (selection.Error is not null)
         {
-            return InjectionResult.Deny(SkipReasons.InvalidAnnotation, selection.Error);
+            return InjectionResult.Deny(SkipReasons.InvalidAnnotation, selection.Error, warnings);
         }
 
-        var modeText = annotations.GetFirst(AnnotationKeys.Mode);
+        var statusText = annotations.Get(AnnotationKeys.Status);
+        if (selection.Sidecars.Count == 0 && statusText is null)
+        {
+            return InjectionResult.Skip(SkipReasons.OptedOut, warnings);
+        }
+
+        if (Malformed(pod) is { } malformed)
+        {
+            return InjectionResult.Deny(SkipReasons.InvalidPod, malformed, warnings);
+        }
+
+        var modeText = annotations.GetFirst(AnnotationKeys.Mode)?.ToLowerInvariant();
         SidecarMode mode;
         switch (modeText)
         {
@@ -59,68 +82,128 @@ public sealed class InjectionEngine
                 mode = SidecarMode.Classic;
                 break;
             default:
-                return InjectionResult.Deny(SkipReasons.InvalidAnnotation, $"annotation {AnnotationKeys.Mode}: '{modeText}' is not valid; use native (sidecars as initContainers with restartPolicy: Always, Kubernetes 1.29+) or classic");
+                return InjectionResult.Deny(SkipReasons.InvalidAnnotation, $"annotation {AnnotationKeys.Mode}: {AnnotationValues.Quote(modeText)} is not valid; use native (sidecars as initContainers with restartPolicy: Always, Kubernetes 1.29+) or classic", warnings);
+        }
+
+        if (selection.Sidecars.Count > 0 && JsonValues.Text(pod["spec"]?["os"]?["name"]) == "windows")
+        {
+            return InjectionResult.Deny(SkipReasons.Unsupported,
+                "Windows pods (spec.os.name: windows) cannot get sidecars: " + string.Join(", ", selection.Sidecars) + " are Linux images, and the API server " +
+                "rejects the securityContext the injector sets (runAsUser, runAsGroup, capabilities, seccompProfile, readOnlyRootFilesystem, allowPrivilegeEscalation) " +
+                $"for a windows pod; remove {AnnotationKeys.Inject} from this pod", warnings);
         }
 
         // Identity is tracked down to single containers, so the diff skips everything this pass did not touch.
-        var editor = new PodEditor(TrackedClone.Create(pod, depth: 4));
-        var warnings = new List<string>();
-        if (statusText is not null)
-        {
-            var previous = InjectionStatus.TryParse(statusText, out var statusError);
-            if (previous is null)
-            {
-                warnings.Add($"annotation {AnnotationKeys.Status} could not be read ({statusError}); it was replaced");
-            }
-            else
-            {
-                editor.Strip(previous);
-            }
-        }
-
+        var editor = new PodEditor(TrackedClone.Create(pod, depth: 4), work);
+        editor.Adopt(PreviousInjection.Read(statusText, editor, _plans.Values, config, annotations, warnings, work));
         var context = new InjectionContext(editor, annotations, config, mode);
         foreach (var name in selection.Sidecars)
         {
             if (!_plans.TryGetValue(name, out var plan))
             {
-                return InjectionResult.Deny(SkipReasons.InvalidAnnotation, $"sidecar '{name}' is not available in this injector");
+                return InjectionResult.Deny(SkipReasons.InvalidAnnotation, $"sidecar '{name}' is not available in this injector", warnings);
             }
 
+            editor.BeginSidecar(plan, config);
             if (plan.Apply(context) is { } denial)
             {
+                warnings.AddRange(context.Warnings);
                 return InjectionResult.Deny(denial.StartsWith("annotation ", StringComparison.Ordinal) ? SkipReasons.InvalidAnnotation : SkipReasons.Conflict, denial, warnings);
             }
+
+            editor.EndSidecar();
         }
 
         warnings.AddRange(context.Warnings);
+        editor.Finish(warnings);
         var desiredMeta = editor.Metadata;
         var desiredAnnotations = editor.GetOrAddObject(desiredMeta, "annotations");
-        var desiredLabels = editor.GetOrAddObject(desiredMeta, "labels");
         if (selection.Sidecars.Count > 0)
         {
             editor.Status.Revision = config.Revision;
             editor.Status.Mode = mode == SidecarMode.Native ? "native" : "classic";
-            editor.Status.Sidecars.AddRange(selection.Sidecars);
-            desiredAnnotations[AnnotationKeys.Status] = editor.Status.ToJson();
-            desiredLabels[AnnotationKeys.InjectedLabel] = "true";
-            editor.Changed(desiredAnnotations);
-            editor.Changed(desiredLabels);
+            var status = editor.Status.ToJson();
+            if (JsonValues.Text(desiredAnnotations[AnnotationKeys.Status]) != status)
+            {
+                desiredAnnotations[AnnotationKeys.Status] = status;
+                editor.Changed(desiredAnnotations);
+            }
+
+            var desiredLabels = editor.GetOrAddObject(desiredMeta, "labels");
+            if (JsonValues.Text(desiredLabels[AnnotationKeys.InjectedLabel]) != "true")
+            {
+                desiredLabels[AnnotationKeys.InjectedLabel] = "true";
+                editor.Changed(desiredLabels);
+            }
         }
         else
         {
-            desiredAnnotations.Remove(AnnotationKeys.Status);
-            editor.Changed(desiredAnnotations);
-            if (desiredLabels.Remove(AnnotationKeys.InjectedLabel) && desiredLabels.Count == 0)
+            if (desiredAnnotations.Remove(AnnotationKeys.Status))
             {
-                desiredMeta.Remove("labels");
+                editor.Changed(desiredAnnotations);
             }
 
-            editor.Changed(desiredMeta);
+            if (desiredMeta["labels"] is JsonObject desiredLabels && desiredLabels.Remove(AnnotationKeys.InjectedLabel))
+            {
+                if (desiredLabels.Count == 0)
+                {
+                    desiredMeta.Remove("labels");
+                }
+
+                editor.Changed(desiredMeta);
+            }
         }
 
         editor.RemoveEmptyCollectionsAbsentIn(pod);
-        var patch = JsonPatchDiff.Create(pod, editor.Pod, editor.Tracking);
+        var patch = JsonPatchDiff.Create(pod, editor.Pod, editor.Tracking, work);
         return new InjectionResult(InjectionDecision.Injected, patch.Count == 0 ? SkipReasons.Unchanged : SkipReasons.Injected,
-            null, patch, editor.Pod, warnings, selection.Sidecars);
+            null, patch, editor.Pod, warnings, selection.Sidecars)
+        { Work = work.Steps };
+    }
+
+    /// <summary>
+    /// Why the pod cannot be edited safely (a shape the API server would never send), or null. Replacing a field
+    /// that has the wrong type would lose what the user wrote, so such pods are refused instead.
+    /// </summary>
+    private static string? Malformed(JsonObject pod)
+    {
+        if (pod["metadata"] is JsonObject metadata && metadata["labels"] is { } labels && labels is not JsonObject)
+        {
+            return "the pod's metadata.labels is not an object";
+        }
+
+        if (pod["spec"] is not JsonObject spec)
+        {
+            return "the pod has no spec object";
+        }
+
+        foreach (var key in new[] { "containers", "initContainers", "ephemeralContainers", "volumes" })
+        {
+            if (spec[key] is { } value && value is not JsonArray)
+            {
+                return $"the pod's spec.{key} is not a list";
+            }
+        }
+
+        foreach (var key in new[] { "containers", "initContainers" })
+        {
+            foreach (var container in PodEditor.Items(spec, key))
+            {
+                foreach (var list in new[] { "env", "volumeMounts", "ports" })
+                {
+                    if (container[list] is { } value && value is not JsonArray)
+                    {
+                        return $"container {AnnotationValues.Quote(PodEditor.NameOf(container) ?? "(unnamed)")} has a {list} that is not a list";
+                    }
+                }
+
+                if (container["lifecycle"] is { } lifecycle && lifecycle is not JsonObject)
+                {
+                    return $"container {AnnotationValues.Quote(PodEditor.NameOf(container) ?? "(unnamed)")} has a lifecycle that is not an object";
+                }
+            }
+        }
+
+        return null;
     }
 }

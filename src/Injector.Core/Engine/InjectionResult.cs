@@ -13,7 +13,11 @@ public sealed record InjectionResult(
     IReadOnlyList<string> Warnings,
     IReadOnlyList<string> Sidecars)
 {
-    public static InjectionResult Skip(string reason) => new(InjectionDecision.Skipped, reason, null, [], null, [], []);
+    /// <summary>Steps taken (see <see cref="WorkMeter"/>); grows linearly with the size of the review.</summary>
+    public long Work { get; init; }
+
+    public static InjectionResult Skip(string reason, IReadOnlyList<string>? warnings = null) =>
+        new(InjectionDecision.Skipped, reason, null, [], null, warnings ?? [], []);
 
     public static InjectionResult Deny(string reason, string message, IReadOnlyList<string>? warnings = null) =>
         new(InjectionDecision.Denied, reason, message, [], null, warnings ?? [], []);

@@ -1,16 +1,15 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace Injector.Core.Engine;
 
-/// <summary>Read-only view of a pod's annotations with typed, validated accessors.</summary>
+/// <summary>Read-only view of a pod's annotations with typed, validated accessors. Values are read trimmed.</summary>
 public sealed class PodAnnotations
 {
     private readonly Dictionary<string, string> _values;
 
     public PodAnnotations(JsonObject? annotations)
     {
-        _values = new Dictionary<string, string>(StringComparer.Ordinal);
+        _values = new Dictionary<string, string>(annotations?.Count ?? 0, StringComparer.Ordinal);
         if (annotations is null)
         {
             return;
@@ -25,8 +24,12 @@ public sealed class PodAnnotations
         }
     }
 
+    /// <summary>Every key that has a string value.</summary>
+    public IEnumerable<string> Keys => _values.Keys;
+
     public bool Contains(string key) => _values.ContainsKey(key);
 
+    /// <summary>The raw value, untrimmed.</summary>
     public string? Get(string key) => _values.TryGetValue(key, out var v) ? v : null;
 
     /// <summary>The first of <paramref name="keys"/> that is set, trimmed.</summary>
@@ -49,29 +52,23 @@ public sealed class PodAnnotations
     public int GetPort(string[] keys, int fallback, out string? error)
     {
         error = null;
-        string? raw = null;
-        string? usedKey = null;
         foreach (var key in keys)
         {
-            if (_values.TryGetValue(key, out var v))
+            if (!_values.TryGetValue(key, out var v))
             {
-                raw = v.Trim();
-                usedKey = key;
-                break;
+                continue;
             }
-        }
 
-        if (raw is null)
-        {
+            var raw = v.Trim();
+            if (AnnotationValues.TryParsePort(raw, out var port))
+            {
+                return port;
+            }
+
+            error = $"annotation {key}: {AnnotationValues.Quote(raw)} is not a valid port; use a decimal number from 1 to 65535 without sign or leading zeros";
             return fallback;
         }
 
-        if (int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535)
-        {
-            return port;
-        }
-
-        error = $"annotation {usedKey}: '{raw}' is not a valid port; use a number from 1 to 65535";
         return fallback;
     }
 }

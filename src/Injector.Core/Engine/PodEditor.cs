@@ -1,27 +1,66 @@
 using System.Text.Json.Nodes;
 using Injector.Core.Configuration;
 using Injector.Core.Patching;
+using Injector.Core.Plans;
 
 namespace Injector.Core.Engine;
 
 /// <summary>
-/// Mutable view of the desired pod (a clone of the raw request object). Every change made through it is recorded
-/// in <see cref="Status"/>, and <see cref="Strip"/> undoes what an earlier status lists, keeping positions so a
-/// re-injection lands where the previous one was.
+/// Mutable view of the desired pod (a tracked clone of the raw request object). Built once with name indexes over
+/// containers and volumes, so every lookup is constant time. Plans add their sidecars one at a time
+/// (<see cref="BeginSidecar"/> ... <see cref="EndSidecar"/>): a sidecar container or volume an earlier pass injected
+/// (<see cref="PreviousInjection"/>) is converged in place (<see cref="ContainerMerge"/>), a new one is appended.
+/// Edits to user containers are recorded in <see cref="Status"/>; <see cref="Finish"/> removes or restores what an
+/// earlier pass added and this one no longer wants.
 /// </summary>
 public sealed class PodEditor
 {
-    private const string ContainersKey = "containers";
-    private const string InitContainersKey = "initContainers";
-    private const string VolumesKey = "volumes";
+    internal const string ContainersKey = "containers";
+    internal const string InitContainersKey = "initContainers";
+    internal const string VolumesKey = "volumes";
+    private const string EphemeralContainersKey = "ephemeralContainers";
 
-    private readonly Dictionary<string, int> _insertAt = new(StringComparer.Ordinal);
+    /// <summary>Fields whose written value goes into the status, so a later pass can tell whether it still holds.</summary>
+    private static readonly string[] RecordedWrites = ["readinessProbe", "lifecycle.preStop"];
+
     private readonly TrackedClone _tracking;
+    private readonly WorkMeter _work;
+    private readonly Dictionary<string, JsonObject> _containers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonObject> _initContainers = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonObject> _volumes = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _addedVolumes = new(StringComparer.Ordinal);
+    private readonly List<JsonObject> _appContainers = [];
+    private PreviousInjection _previous = PreviousInjection.Empty;
+    private readonly Dictionary<int, string> _ports = [];
+    private Draft? _draft;
 
-    public PodEditor(TrackedClone tracking)
+    public PodEditor(TrackedClone tracking, WorkMeter work)
     {
         _tracking = tracking;
+        _work = work;
         Pod = tracking.Root;
+        IndexContainers(ContainersKey, _containers);
+        IndexContainers(InitContainersKey, _initContainers);
+        foreach (var item in Items(Spec, EphemeralContainersKey))
+        {
+            _work.Step();
+            if (NameOf(item) is { } name)
+            {
+                _names.Add(name);
+            }
+        }
+
+        foreach (var volume in Items(Spec, VolumesKey))
+        {
+            _work.Step();
+            if (NameOf(volume) is { } name)
+            {
+                _volumes.TryAdd(name, volume);
+            }
+        }
+
+        _appContainers.AddRange(Items(Spec, ContainersKey));
     }
 
     public JsonObject Pod { get; }
@@ -29,36 +68,71 @@ public sealed class PodEditor
     /// <summary>What the diff needs to skip the parts of the pod this editor did not touch.</summary>
     public TrackedClone Tracking => _tracking;
 
+    /// <summary>The status this pass writes.</summary>
     public InjectionStatus Status { get; } = new();
 
     public JsonObject Metadata => GetOrAddObject(Pod, "metadata");
 
     public JsonObject Spec => GetOrAddObject(Pod, "spec");
 
+    /// <summary>The user's app containers, in order (sidecars an earlier pass injected in classic mode excluded).</summary>
+    public IReadOnlyList<JsonObject> AppContainers => _appContainers;
+
     /// <summary>Every change to a node of the pod goes through here (or a method that calls it).</summary>
     public void Changed(JsonNode node) => _tracking.MarkChanged(node);
 
-    /// <summary>The app containers (not init, not ephemeral), in order.</summary>
-    public IEnumerable<JsonObject> Containers => Items(Spec, ContainersKey);
+    public static string? NameOf(JsonObject item) => JsonValues.Text(item["name"]);
 
-    public IEnumerable<JsonObject> InitContainers => Items(Spec, InitContainersKey);
+    internal bool TryGetContainer(string list, string name, out JsonObject container) =>
+        (list == ContainersKey ? _containers : _initContainers).TryGetValue(name, out container!);
 
-    public JsonObject? FindContainer(string name) => Containers.FirstOrDefault(c => NameOf(c) == name);
+    internal bool TryGetVolume(string name, out JsonObject volume) => _volumes.TryGetValue(name, out volume!);
 
+    /// <summary>Takes what an earlier pass injected as this pass's to converge, keep or remove.</summary>
+    internal void Adopt(PreviousInjection previous)
+    {
+        _previous = previous;
+        if (previous.Containers.Count > 0)
+        {
+            _appContainers.RemoveAll(previous.Owns);
+        }
+
+        // Ports of everyone but the sidecars this pass re-injects (theirs come back with them).
+        foreach (var list in new[] { InitContainersKey, ContainersKey })
+        {
+            var index = 0;
+            foreach (var container in Items(Spec, list))
+            {
+                if (!previous.Owns(container))
+                {
+                    AddPorts(container, NameOf(container) ?? $"{list}[{index}]");
+                }
+
+                index++;
+            }
+        }
+    }
+
+    public JsonObject? FindAppContainer(string name) =>
+        _containers.TryGetValue(name, out var container) && !_previous.Owns(container) ? container : null;
+
+    /// <summary>A name taken by a container this pass did not inject (or already added).</summary>
     public bool ContainerNameInUse(string name) =>
-        Containers.Concat(InitContainers).Concat(Items(Spec, "ephemeralContainers")).Any(c => NameOf(c) == name);
+        (_names.Contains(name) && !_previous.Containers.ContainsKey(name)) || (_draft?.HasContainer(name) ?? false);
 
-    public bool VolumeNameInUse(string name) => Items(Spec, VolumesKey).Any(v => NameOf(v) == name);
+    public bool VolumeNameInUse(string name) =>
+        (_volumes.ContainsKey(name) && !_previous.Volumes.ContainsKey(name) && !_addedVolumes.Contains(name)) || (_draft?.HasVolume(name) ?? false);
+
+    /// <summary>Whether this pass already adds the volume (another sidecar may share it).</summary>
+    public bool AddsVolume(string name) => _addedVolumes.Contains(name) || (_draft?.HasVolume(name) ?? false);
 
     /// <summary>The name of a container already listening on <paramref name="port"/> (all share one network).</summary>
-    public string? ContainerUsingPort(int port) =>
-        Containers.Concat(InitContainers)
-            .FirstOrDefault(c => Items(c, "ports").Any(p => p["containerPort"] is JsonValue v && v.TryGetValue<int>(out var n) && n == port)) is { } owner
-            ? NameOf(owner)
-            : null;
+    public string? ContainerUsingPort(int port) => _ports.TryGetValue(port, out var owner) ? owner : _draft?.ContainerUsing(port);
 
-    public static string? NameOf(JsonObject item) =>
-        item["name"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    public void BeginSidecar(ISidecarPlan plan, InjectorConfig config)
+    {
+        _draft = new Draft(plan, Fingerprint.ConfigRevision(config, plan.Name));
+    }
 
     /// <summary>Adds a long-running sidecar: a native sidecar init container, or a classic container.</summary>
     public void AddSidecar(JsonObject container, SidecarMode mode)
@@ -66,27 +140,97 @@ public sealed class PodEditor
         if (mode == SidecarMode.Native)
         {
             container["restartPolicy"] = "Always";
-            Insert(InitContainersKey, container);
-            Status.InitContainers.Add(NameOf(container)!);
+            Current.Containers.Add((container, InitContainersKey));
         }
         else
         {
-            Insert(ContainersKey, container);
-            Status.Containers.Add(NameOf(container)!);
+            Current.Containers.Add((container, ContainersKey));
         }
     }
 
     /// <summary>Adds a run-to-completion init container (for example one that copies a binary).</summary>
-    public void AddInitContainer(JsonObject container)
-    {
-        Insert(InitContainersKey, container);
-        Status.InitContainers.Add(NameOf(container)!);
-    }
+    public void AddInitContainer(JsonObject container) => Current.Containers.Add((container, InitContainersKey));
 
-    public void AddVolume(JsonObject volume)
+    public void AddVolume(JsonObject volume) => Current.Volumes.Add(volume);
+
+    /// <summary>Places the sidecar's containers and volumes and records it in the status.</summary>
+    public void EndSidecar()
     {
-        Insert(VolumesKey, volume);
-        Status.Volumes.Add(NameOf(volume)!);
+        var draft = Current;
+        _draft = null;
+        foreach (var (container, _) in draft.Containers)
+        {
+            draft.Fingerprint.Add("container", container);
+        }
+
+        foreach (var volume in draft.Volumes)
+        {
+            draft.Fingerprint.Add("volume", volume);
+        }
+
+        var hash = draft.Fingerprint.Finish();
+        draft.Fingerprint.Dispose();
+        var unchanged = _previous.RecordFor(draft.Plan.Name)?.Hash == hash;
+        var image = draft.Containers.Count > 0 ? JsonValues.Text(draft.Containers[0].Container["image"]) ?? string.Empty : string.Empty;
+        var volumeNames = draft.Plan.Footprint.Volumes.Select(v => v.Name).ToList();
+        foreach (var volume in draft.Volumes)
+        {
+            var name = NameOf(volume)!;
+            if (_previous.Volumes.TryGetValue(name, out var owned) && !owned.Claimed)
+            {
+                owned.Claimed = true;
+                if (!JsonValues.Contains(owned.Node, volume))
+                {
+                    foreach (var key in owned.Node.Select(kv => kv.Key).ToList())
+                    {
+                        owned.Node.Remove(key);
+                    }
+
+                    foreach (var key in volume.Select(kv => kv.Key).ToList())
+                    {
+                        var value = volume[key];
+                        volume.Remove(key);
+                        owned.Node[key] = value;
+                    }
+
+                    Changed(owned.Node);
+                }
+            }
+            else
+            {
+                Append(VolumesKey, volume);
+                _volumes[name] = volume;
+            }
+
+            _addedVolumes.Add(name);
+            Status.Volumes.Add(name);
+        }
+
+        foreach (var (container, list) in draft.Containers)
+        {
+            var name = NameOf(container)!;
+            AddPorts(container, name);
+            if (_previous.Containers.TryGetValue(name, out var owned) && !owned.Claimed)
+            {
+                owned.Claimed = true;
+                ContainerMerge.Converge(owned.Node, container, unchanged, draft.Plan.Footprint.ContainerEnv, volumeNames, Changed, _work);
+                if (owned.List != list)
+                {
+                    RemoveItem(owned.List, owned.Node);
+                    Append(list, owned.Node);
+                }
+            }
+            else
+            {
+                Append(list, container);
+                _names.Add(name);
+            }
+
+            (list == ContainersKey ? Status.Containers : Status.InitContainers).Add(name);
+        }
+
+        Status.Sidecars.Add(draft.Plan.Name);
+        Status.Injected[draft.Plan.Name] = new SidecarRecord { Image = image, Revision = draft.ConfigRevision, Hash = hash };
     }
 
     public static bool HasField(JsonObject target, string dottedPath)
@@ -101,73 +245,199 @@ public sealed class PodEditor
         return parent?[leaf];
     }
 
-    /// <summary>Sets a field of a user container, remembering the value it had so a later pass can restore it.</summary>
+    /// <summary>True when the user (or another webhook) set the field: present, and not what an earlier pass wrote.</summary>
+    public bool HasUserField(JsonObject target, string dottedPath) =>
+        HasField(target, dottedPath) && !(_previous.Targets.TryGetValue(target, out var owned) && owned.Fields.ContainsKey(dottedPath));
+
+    /// <summary>Sets a field of a user container, recording the value it had so a later pass can restore it.</summary>
     public void SetField(JsonObject target, string dottedPath, JsonNode value)
     {
-        var changes = Status.For(NameOf(target)!);
-        if (!changes.Set.ContainsKey(dottedPath))
+        var record = Status.For(NameOf(target)!);
+        var current = GetField(target, dottedPath);
+        if (_previous.Targets.TryGetValue(target, out var owned) && owned.Fields.TryGetValue(dottedPath, out var field))
         {
-            changes.Set[dottedPath] = GetField(target, dottedPath)?.DeepClone();
+            field.Claimed = true;
+            record.Set[dottedPath] = field.Original?.DeepClone();
+        }
+        else
+        {
+            record.Set[dottedPath] = current?.DeepClone();
         }
 
-        var (parent, leaf) = ResolveOrCreate(target, dottedPath);
-        parent[leaf] = value;
-        Changed(parent);
+        if (RecordedWrites.Contains(dottedPath))
+        {
+            record.Wrote[dottedPath] = value.DeepClone();
+        }
+
+        Current.Fingerprint.Add(NameOf(target) + "/" + dottedPath, value);
+        if (!JsonValues.Contains(current, value))
+        {
+            var (parent, leaf) = ResolveOrCreate(target, dottedPath);
+            parent[leaf] = value;
+            Changed(parent);
+        }
+    }
+
+    /// <summary>
+    /// The container's command and args as the user wrote them: unwrapped from proa's wrap when an earlier pass
+    /// wrapped them (reading the current args, so later edits count), else as they are.
+    /// </summary>
+    public (JsonArray? Command, JsonArray? Args) CommandLine(JsonObject target)
+    {
+        if (_previous.Targets.TryGetValue(target, out var owned) && owned.CommandLine is { } wrapped)
+        {
+            return ProaCommandLine.Unwrap(target, wrapped.RecordedCommand, wrapped.RecordedArgs);
+        }
+
+        return (target["command"] as JsonArray, target["args"] as JsonArray);
+    }
+
+    /// <summary>Replaces the command line, recording the one the user wrote (see <see cref="CommandLine"/>).</summary>
+    public void SetCommandLine(JsonObject target, JsonArray command, JsonArray args, JsonArray? originalCommand, JsonArray? originalArgs)
+    {
+        if (_previous.Targets.TryGetValue(target, out var owned) && owned.CommandLine is { } wrapped)
+        {
+            wrapped.Claimed = true;
+        }
+
+        var record = Status.For(NameOf(target)!);
+        record.Set["command"] = originalCommand?.DeepClone();
+        record.Set["args"] = originalArgs?.DeepClone();
+        Current.Fingerprint.Add(NameOf(target) + "/command", command);
+        Current.Fingerprint.Add(NameOf(target) + "/args", args);
+        foreach (var (key, value) in new[] { ("command", command), ("args", args) })
+        {
+            if (!JsonNode.DeepEquals(target[key], value))
+            {
+                target[key] = value;
+                Changed(target);
+            }
+        }
     }
 
     /// <summary>Adds an env var unless the container defines one of that name (the user's wins).</summary>
     public bool AddEnv(JsonObject target, JsonObject env)
     {
         var name = NameOf(env)!;
-        var list = GetOrAddArray(target, "env");
-        if (list.OfType<JsonObject>().Any(e => NameOf(e) == name))
+        var list = target["env"] as JsonArray;
+        var existing = FindNamed(list, name, out var index);
+        Current.Fingerprint.Add(NameOf(target) + "/env", env);
+        if (_previous.Targets.TryGetValue(target, out var owned) && owned.Env.ContainsKey(name) && existing is not null)
+        {
+            owned.Env[name] = true;
+            if (!JsonValues.Contains(existing, env))
+            {
+                list![index] = env;
+                Changed(list);
+            }
+        }
+        else if (existing is not null)
         {
             return false;
         }
+        else
+        {
+            list = GetOrAddArray(target, "env");
+            list.Add((JsonNode)env);
+            Changed(list);
+        }
 
-        list.Add((JsonNode)env);
-        Changed(list);
         Status.For(NameOf(target)!).Env.Add(name);
         return true;
     }
 
-    public void AddVolumeMount(JsonObject target, JsonObject mount)
+    /// <summary>Mounts a volume into a user container; the error says what is in the way.</summary>
+    public string? AddVolumeMount(JsonObject target, JsonObject mount)
     {
-        var mounts = GetOrAddArray(target, "volumeMounts");
+        var name = NameOf(mount)!;
+        var path = JsonValues.Text(mount["mountPath"]);
+        Current.Fingerprint.Add(NameOf(target) + "/volumeMounts", mount);
+        var ownedMount = _previous.Targets.TryGetValue(target, out var owned) && owned.Mounts.ContainsKey(name);
+        var mounts = target["volumeMounts"] as JsonArray;
+        if (mounts is not null)
+        {
+            for (int i = 0; i < mounts.Count; i++)
+            {
+                _work.Step();
+                if (mounts[i] is not JsonObject current)
+                {
+                    continue;
+                }
+
+                if (ownedMount && NameOf(current) == name)
+                {
+                    owned!.Mounts[name] = true;
+                    if (!JsonValues.Contains(current, mount))
+                    {
+                        mounts[i] = mount;
+                        Changed(mounts);
+                    }
+
+                    Status.For(NameOf(target)!).VolumeMounts.Add(name);
+                    return null;
+                }
+
+                if (JsonValues.Text(current["mountPath"]) == path)
+                {
+                    return $"container '{NameOf(target)}' already mounts volume '{NameOf(current)}' at {path}, where the injector mounts '{name}'";
+                }
+            }
+        }
+
+        mounts = GetOrAddArray(target, "volumeMounts");
         mounts.Add((JsonNode)mount);
         Changed(mounts);
-        Status.For(NameOf(target)!).VolumeMounts.Add(NameOf(mount)!);
+        Status.For(NameOf(target)!).VolumeMounts.Add(name);
+        return null;
     }
 
-    /// <summary>Undoes everything <paramref name="previous"/> lists; names that are gone already are ignored.</summary>
-    public void Strip(InjectionStatus previous)
+    /// <summary>
+    /// Removes what an earlier pass added and this one did not add again: its sidecar containers and volumes (a
+    /// volume another container still mounts stays), and in user containers its env vars and mounts; restores the
+    /// fields it set to their originals, and unwraps proa's command line.
+    /// </summary>
+    public void Finish(List<string> warnings)
     {
-        RemoveNamed(ContainersKey, previous.Containers);
-        RemoveNamed(InitContainersKey, previous.InitContainers);
-        RemoveNamed(VolumesKey, previous.Volumes);
-        foreach (var (name, changes) in previous.Targets)
+        foreach (var owned in _previous.Containers.Values.Where(c => !c.Claimed))
         {
-            var target = Containers.Concat(InitContainers).FirstOrDefault(c => NameOf(c) == name);
-            if (target is null)
+            RemoveItem(owned.List, owned.Node);
+        }
+
+        var unclaimedVolumes = _previous.Volumes.Where(v => !v.Value.Claimed).ToList();
+        if (unclaimedVolumes.Count > 0)
+        {
+            var stillMounted = MountedVolumes(_previous.Targets);
+            foreach (var (name, owned) in unclaimedVolumes)
             {
-                continue;
+                if (stillMounted.Contains(name))
+                {
+                    warnings.Add($"volume '{name}' that the injector added is kept: a container the injector did not add still mounts it");
+                    continue;
+                }
+
+                RemoveItem(VolumesKey, owned.Node);
+            }
+        }
+
+        foreach (var target in _previous.Targets.Values)
+        {
+            foreach (var (path, field) in target.Fields)
+            {
+                if (!field.Claimed)
+                {
+                    Restore(target.Container, path, field.Original);
+                }
             }
 
-            RemoveFromList(target, "env", changes.Env);
-            RemoveFromList(target, "volumeMounts", changes.VolumeMounts);
-            foreach (var (path, original) in changes.Set)
+            if (target.CommandLine is { Claimed: false } wrapped)
             {
-                if (original is null)
-                {
-                    RemoveField(target, path);
-                }
-                else
-                {
-                    var (parent, leaf) = ResolveOrCreate(target, path);
-                    parent[leaf] = original.DeepClone();
-                    Changed(parent);
-                }
+                var (command, args) = ProaCommandLine.Unwrap(target.Container, wrapped.RecordedCommand, wrapped.RecordedArgs);
+                Restore(target.Container, "command", command);
+                Restore(target.Container, "args", args);
             }
+
+            RemoveNamed(target.Container, "env", target.Env);
+            RemoveNamed(target.Container, "volumeMounts", target.Mounts);
         }
     }
 
@@ -198,7 +468,7 @@ public sealed class PodEditor
         }
 
         // Only containers this pass changed can have gained an empty collection; the rest are left unread.
-        foreach (var container in Containers.Concat(InitContainers).Where(_tracking.IsChanged).ToList())
+        foreach (var container in Items(Spec, ContainersKey).Concat(Items(Spec, InitContainersKey)).Where(_tracking.IsChanged).ToList())
         {
             var before = _tracking.OriginOf(container) as JsonObject;
             foreach (var key in new[] { "env", "volumeMounts" })
@@ -221,40 +491,80 @@ public sealed class PodEditor
     internal static IEnumerable<JsonObject> Items(JsonObject? owner, string key) =>
         owner?[key] is JsonArray array ? array.OfType<JsonObject>() : [];
 
-    private void Insert(string key, JsonObject item)
+    internal JsonObject GetOrAddObject(JsonObject owner, string key)
     {
-        var list = GetOrAddArray(Spec, key);
-        if (_insertAt.TryGetValue(key, out var index) && index <= list.Count)
+        if (owner[key] is JsonObject existing)
         {
-            list.Insert(index, item);
-            _insertAt[key] = index + 1;
-        }
-        else
-        {
-            list.Add((JsonNode)item);
+            return existing;
         }
 
-        Changed(list);
+        var created = new JsonObject();
+        owner[key] = created;
+        Changed(owner);
+        return created;
     }
 
-    private void RemoveNamed(string key, List<string> names)
-    {
-        if (names.Count == 0 || Spec[key] is not JsonArray list)
-        {
-            return;
-        }
+    private Draft Current => _draft ?? throw new InvalidOperationException("a plan added to the pod outside BeginSidecar/EndSidecar");
 
-        for (int i = list.Count - 1; i >= 0; i--)
+    private void IndexContainers(string list, Dictionary<string, JsonObject> index)
+    {
+        foreach (var item in Items(Spec, list))
         {
-            if (list[i] is JsonObject item && NameOf(item) is { } name && names.Contains(name))
+            _work.Step();
+            if (NameOf(item) is { } name)
             {
-                list.RemoveAt(i);
-                _insertAt[key] = i;
-                Changed(list);
+                index.TryAdd(name, item);
+                _names.Add(name);
+            }
+        }
+    }
+
+    private void AddPorts(JsonObject container, string owner)
+    {
+        foreach (var port in Items(container, "ports"))
+        {
+            _work.Step();
+            if (JsonValues.TryGetInt32(port["containerPort"], out var number))
+            {
+                _ports.TryAdd(number, owner);
+            }
+        }
+    }
+
+    /// <summary>Names of the volumes mounted by containers other than through mounts this pass releases.</summary>
+    private HashSet<string> MountedVolumes(Dictionary<JsonObject, OwnedTarget> released)
+    {
+        var mounted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var list in new[] { InitContainersKey, ContainersKey })
+        {
+            foreach (var container in Items(Spec, list))
+            {
+                if (_previous.Owns(container) && !_previous.Containers[NameOf(container)!].Claimed)
+                {
+                    continue; // being removed
+                }
+
+                released.TryGetValue(container, out var target);
+                foreach (var mount in Items(container, "volumeMounts"))
+                {
+                    _work.Step();
+                    if (NameOf(mount) is { } name && !(target?.Mounts.TryGetValue(name, out var claimed) == true && !claimed))
+                    {
+                        mounted.Add(name);
+                    }
+                }
             }
         }
 
-        // An emptied list is one we created: drop it so a strip without re-injection gives the user's object back.
+        return mounted;
+    }
+
+    /// <summary>Removes one of the injector's items; a list it empties was the injector's too and goes.</summary>
+    private void RemoveItem(string key, JsonObject item)
+    {
+        var list = (JsonArray)Spec[key]!;
+        list.Remove(item);
+        Changed(list);
         if (list.Count == 0)
         {
             Spec.Remove(key);
@@ -262,16 +572,37 @@ public sealed class PodEditor
         }
     }
 
-    private void RemoveFromList(JsonObject owner, string key, List<string> names)
+    private void Append(string key, JsonObject item)
     {
-        if (names.Count == 0 || owner[key] is not JsonArray list)
+        var list = GetOrAddArray(Spec, key);
+        list.Add((JsonNode)item);
+        Changed(list);
+    }
+
+    private void Restore(JsonObject target, string dottedPath, JsonNode? original)
+    {
+        if (original is null)
+        {
+            RemoveField(target, dottedPath);
+            return;
+        }
+
+        var (parent, leaf) = ResolveOrCreate(target, dottedPath);
+        parent[leaf] = original.DeepClone();
+        Changed(parent);
+    }
+
+    private void RemoveNamed(JsonObject owner, string key, Dictionary<string, bool> names)
+    {
+        if (!names.ContainsValue(false) || owner[key] is not JsonArray list)
         {
             return;
         }
 
         for (int i = list.Count - 1; i >= 0; i--)
         {
-            if (list[i] is JsonObject item && NameOf(item) is { } name && names.Contains(name))
+            _work.Step();
+            if (list[i] is JsonObject item && NameOf(item) is { } name && names.TryGetValue(name, out var claimed) && !claimed)
             {
                 list.RemoveAt(i);
                 Changed(list);
@@ -285,15 +616,35 @@ public sealed class PodEditor
         }
     }
 
+    private JsonObject? FindNamed(JsonArray? list, string name, out int index)
+    {
+        index = -1;
+        if (list is null)
+        {
+            return null;
+        }
+
+        for (int i = 0; i < list.Count; i++)
+        {
+            _work.Step();
+            if (list[i] is JsonObject item && NameOf(item) == name)
+            {
+                index = i;
+                return item;
+            }
+        }
+
+        return null;
+    }
+
     private void RemoveField(JsonObject target, string dottedPath)
     {
         var (parent, leaf) = ResolveExisting(target, dottedPath);
-        if (parent is null)
+        if (parent is null || !parent.Remove(leaf))
         {
             return;
         }
 
-        parent.Remove(leaf);
         Changed(parent);
         var dot = dottedPath.LastIndexOf('.');
         if (dot > 0 && parent.Count == 0)
@@ -326,19 +677,6 @@ public sealed class PodEditor
         return (current, parts[^1]);
     }
 
-    internal JsonObject GetOrAddObject(JsonObject owner, string key)
-    {
-        if (owner[key] is JsonObject existing)
-        {
-            return existing;
-        }
-
-        var created = new JsonObject();
-        owner[key] = created;
-        Changed(owner);
-        return created;
-    }
-
     private JsonArray GetOrAddArray(JsonObject owner, string key)
     {
         if (owner[key] is JsonArray existing)
@@ -350,5 +688,28 @@ public sealed class PodEditor
         owner[key] = created;
         Changed(owner);
         return created;
+    }
+
+    /// <summary>The sidecar being built: its containers and volumes before they are placed, and its hash.</summary>
+    private sealed class Draft(ISidecarPlan plan, string configRevision)
+    {
+        public ISidecarPlan Plan { get; } = plan;
+
+        public string ConfigRevision { get; } = configRevision;
+
+        public Fingerprint Fingerprint { get; } = new();
+
+        public List<(JsonObject Container, string List)> Containers { get; } = [];
+
+        public List<JsonObject> Volumes { get; } = [];
+
+        public bool HasContainer(string name) => Containers.Exists(c => NameOf(c.Container) == name);
+
+        public bool HasVolume(string name) => Volumes.Exists(v => NameOf(v) == name);
+
+        public string? ContainerUsing(int port) =>
+            Containers.FirstOrDefault(c => Items(c.Container, "ports").Any(p => JsonValues.TryGetInt32(p["containerPort"], out var n) && n == port)).Container is { } owner
+                ? NameOf(owner)
+                : null;
     }
 }

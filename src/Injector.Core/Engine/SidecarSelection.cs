@@ -1,16 +1,24 @@
 namespace Injector.Core.Engine;
 
-/// <summary>Which sidecars a pod asked for: <c>sidecars.dev/inject</c> plus the legacy shawarma-webhook keys.</summary>
+/// <summary>
+/// Which sidecars a pod asked for: <c>sidecars.dev/inject</c> plus the legacy shawarma-webhook keys. Values are read
+/// the way people write them: names in any case, and <c>false</c>, <c>none</c> or an empty value mean "none" (the
+/// Istio habit) rather than an error.
+/// </summary>
 public sealed class SidecarSelection
 {
-    private SidecarSelection(bool optedIn, IReadOnlyList<string> sidecars, string? error)
+    private static readonly string[] NoneValues = ["false", "none"];
+    private static readonly string[] YesValues = ["true", "yes", "on", "enabled"];
+
+    private SidecarSelection(bool optedIn, IReadOnlyList<string> sidecars, string? error, IReadOnlyList<string> warnings)
     {
         OptedIn = optedIn;
         Sidecars = sidecars;
         Error = error;
+        Warnings = warnings;
     }
 
-    /// <summary>True when the pod carries any opt-in annotation (even an empty list).</summary>
+    /// <summary>True when the pod carries an opt-in annotation (even one that asks for no sidecars).</summary>
     public bool OptedIn { get; }
 
     /// <summary>Requested sidecars in injection order, without duplicates.</summary>
@@ -19,32 +27,68 @@ public sealed class SidecarSelection
     /// <summary>Why the annotation cannot be honoured, naming the valid values.</summary>
     public string? Error { get; }
 
+    /// <summary>How a value was read when it was not written the canonical way.</summary>
+    public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>
+    /// Whether the injector has anything to do with the pod: an opt-in key, or a status from an earlier injection
+    /// (so dropping the opt-in removes what was added). The chart's matchConditions send exactly these pods.
+    /// </summary>
+    public static bool IsInScope(PodAnnotations annotations) =>
+        annotations.Contains(AnnotationKeys.Inject) ||
+        annotations.Contains(AnnotationKeys.LegacyShawarmaServiceName) ||
+        annotations.Contains(AnnotationKeys.LegacyShawarmaServiceLabels) ||
+        annotations.Contains(AnnotationKeys.Status);
+
     public static SidecarSelection From(PodAnnotations annotations)
     {
         var requested = new HashSet<string>(StringComparer.Ordinal);
-        var optedIn = false;
+        var warnings = new List<string>();
+        var legacy = annotations.Contains(AnnotationKeys.LegacyShawarmaServiceName) || annotations.Contains(AnnotationKeys.LegacyShawarmaServiceLabels);
         var raw = annotations.Get(AnnotationKeys.Inject);
+        var optedIn = raw is not null || legacy;
+        var none = false;
         if (raw is not null)
         {
-            optedIn = true;
-            foreach (var part in raw.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            var value = raw.Trim();
+            if (value.Length == 0 || NoneValues.Contains(value, StringComparer.OrdinalIgnoreCase))
             {
-                var name = part.ToLowerInvariant();
-                if (!SidecarNames.All.Contains(name))
+                none = true;
+                warnings.Add($"annotation {AnnotationKeys.Inject} is {AnnotationValues.Quote(value)}: no sidecars injected; to inject, list any of {string.Join(", ", SidecarNames.All)}");
+            }
+            else
+            {
+                foreach (var part in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
                 {
-                    return new SidecarSelection(true, [], $"annotation {AnnotationKeys.Inject}: unknown sidecar '{part}'; valid names are {string.Join(", ", SidecarNames.All)} (comma-separated)");
-                }
+                    var name = part.ToLowerInvariant();
+                    if (!SidecarNames.All.Contains(name))
+                    {
+                        var hint = YesValues.Contains(name) ? " is not a sidecar name; list the sidecars to inject, for example appup,shawarma" : " is not a sidecar";
+                        return new SidecarSelection(true, [], $"annotation {AnnotationKeys.Inject}: {AnnotationValues.Quote(part)}{hint} (valid names: {string.Join(", ", SidecarNames.All)}, comma-separated; false or none for no sidecars)", warnings);
+                    }
 
-                requested.Add(name);
+                    if (!string.Equals(part, name, StringComparison.Ordinal))
+                    {
+                        warnings.Add($"annotation {AnnotationKeys.Inject}: sidecar name {AnnotationValues.Quote(part)} read as '{name}'");
+                    }
+
+                    requested.Add(name);
+                }
             }
         }
 
-        if (annotations.Contains(AnnotationKeys.LegacyShawarmaServiceName) || annotations.Contains(AnnotationKeys.LegacyShawarmaServiceLabels))
+        if (legacy)
         {
-            optedIn = true;
-            requested.Add(SidecarNames.Shawarma);
+            if (none)
+            {
+                warnings.Add($"annotations {AnnotationKeys.LegacyShawarmaPrefix}* ignored: {AnnotationKeys.Inject} asks for no sidecars");
+            }
+            else
+            {
+                requested.Add(SidecarNames.Shawarma);
+            }
         }
 
-        return new SidecarSelection(optedIn, SidecarNames.All.Where(requested.Contains).ToArray(), null);
+        return new SidecarSelection(optedIn, SidecarNames.All.Where(requested.Contains).ToArray(), null, warnings);
     }
 }

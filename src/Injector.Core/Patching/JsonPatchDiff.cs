@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Injector.Core.Engine;
 
 namespace Injector.Core.Patching;
 
@@ -13,17 +14,19 @@ public static class JsonPatchDiff
 {
     /// <param name="tracking">When <paramref name="desired"/> is a <see cref="TrackedClone"/> of
     /// <paramref name="original"/>, unchanged subtrees are skipped by identity.</param>
-    public static List<JsonPatchOperation> Create(JsonNode? original, JsonNode? desired, TrackedClone? tracking = null)
+    /// <param name="work">Counts the nodes compared.</param>
+    public static List<JsonPatchOperation> Create(JsonNode? original, JsonNode? desired, TrackedClone? tracking = null, WorkMeter? work = null)
     {
         var ops = new List<JsonPatchOperation>();
-        new Walker(tracking, ops).Diff(original, desired, new PathStack());
+        new Walker(tracking, ops, work).Diff(original, desired, new PathStack());
         return ops;
     }
 
-    private readonly struct Walker(TrackedClone? tracking, List<JsonPatchOperation> ops)
+    private readonly struct Walker(TrackedClone? tracking, List<JsonPatchOperation> ops, WorkMeter? work)
     {
         public void Diff(JsonNode? a, JsonNode? b, PathStack path)
         {
+            work?.Step();
             if (tracking?.IsUnchangedCopyOf(b, a) == true)
             {
                 return;
@@ -112,6 +115,7 @@ public static class JsonPatchDiff
         /// <summary>Equality for aligning arrays; identity answers it for tracked copies without a deep walk.</summary>
         private bool Same(JsonNode? a, JsonNode? b)
         {
+            work?.Step();
             if (tracking is not null)
             {
                 if (tracking.IsUnchangedCopyOf(b, a))

@@ -15,7 +15,27 @@ public sealed class AppUpPlan : ISidecarPlan
     public const string VolumeName = AppUpContract.VolumeName;
     public const string MountPath = AppUpContract.MountPath;
 
+    private const string ReadinessProbe = "readinessProbe";
+
+    private static readonly ReservedVolume Volume = new(VolumeName, MountPath, new JsonObject
+    {
+        ["emptyDir"] = new JsonObject { ["medium"] = "Memory", ["sizeLimit"] = "1Mi" },
+    });
+    private const string PreStop = "lifecycle.preStop";
+
     public string Name => SidecarNames.AppUp;
+
+    public SidecarFootprint Footprint { get; } = new(
+        [ContainerName],
+        [Volume],
+        [AppUpContract.UpFileVariable, AppUpContract.PortVariable, AppUpContract.InitialVariable],
+        new Dictionary<string, Func<string, JsonObject>>(),
+        new Dictionary<string, Func<JsonNode, bool>>
+        {
+            [ReadinessProbe] = node => JsonValues.Text(node["httpGet"]?["path"]) == AppUpContract.HealthPath,
+            [PreStop] = node => JsonValues.Text(node["httpGet"]?["path"]) == AppUpContract.DownPath,
+        },
+        container => SidecarFootprint.HasEnv(container, AppUpContract.UpFileVariable, AppUpContract.PortVariable));
 
     public string? Apply(InjectionContext context)
     {
@@ -25,10 +45,10 @@ public sealed class AppUpPlan : ISidecarPlan
             return portError;
         }
 
-        var initial = context.Annotations.GetFirst(AnnotationKeys.AppUpInitial) ?? "up";
+        var initial = (context.Annotations.GetFirst(AnnotationKeys.AppUpInitial) ?? "up").ToLowerInvariant();
         if (initial is not ("up" or "down"))
         {
-            return $"annotation {AnnotationKeys.AppUpInitial}: '{initial}' is not valid; use up or down";
+            return $"annotation {AnnotationKeys.AppUpInitial}: {AnnotationValues.Quote(initial)} is not valid; use up or down";
         }
 
         var target = context.ResolveTarget(AnnotationKeys.AppUpContainer, out var targetError);
@@ -48,11 +68,7 @@ public sealed class AppUpPlan : ISidecarPlan
         }
 
         var pod = context.Pod;
-        pod.AddVolume(new JsonObject
-        {
-            ["name"] = VolumeName,
-            ["emptyDir"] = new JsonObject { ["medium"] = "Memory", ["sizeLimit"] = "1Mi" },
-        });
+        pod.AddVolume(Volume.Create());
 
         var portText = port.ToString(CultureInfo.InvariantCulture);
         var sidecar = context.NewContainer(Name, ContainerName);
@@ -65,13 +81,13 @@ public sealed class AppUpPlan : ISidecarPlan
         pod.AddSidecar(sidecar, context.Mode);
 
         var targetName = PodEditor.NameOf(target);
-        if (PodEditor.HasField(target, "readinessProbe"))
+        if (pod.HasUserField(target, ReadinessProbe))
         {
             context.Warnings.Add($"container '{targetName}' already has a readinessProbe; it was kept, so appup's /health does not gate its readiness");
         }
         else
         {
-            pod.SetField(target, "readinessProbe", new JsonObject
+            pod.SetField(target, ReadinessProbe, new JsonObject
             {
                 ["httpGet"] = new JsonObject { ["path"] = AppUpContract.HealthPath, ["port"] = port },
                 ["periodSeconds"] = 2,
@@ -81,21 +97,22 @@ public sealed class AppUpPlan : ISidecarPlan
             });
         }
 
-        if (PodEditor.HasField(target, "lifecycle.preStop"))
+        if (pod.HasUserField(target, PreStop))
         {
             context.Warnings.Add($"container '{targetName}' already has a preStop hook; it was kept, so appup is not switched down on termination");
         }
         else
         {
-            pod.SetField(target, "lifecycle.preStop", new JsonObject
+            pod.SetField(target, PreStop, new JsonObject
             {
                 ["httpGet"] = new JsonObject { ["path"] = AppUpContract.DownPath, ["port"] = port },
             });
         }
 
         // The app may flip its own readiness by touching or removing the file (the original's "shell exec" use).
-        pod.AddVolumeMount(target, new JsonObject { ["name"] = VolumeName, ["mountPath"] = MountPath });
-        return null;
+        return pod.AddVolumeMount(target, new JsonObject { ["name"] = VolumeName, ["mountPath"] = MountPath }) is { } mountError
+            ? $"cannot inject appup: {mountError}"
+            : null;
     }
 
     internal static JsonObject Env(string name, string value) => new() { ["name"] = name, ["value"] = value };

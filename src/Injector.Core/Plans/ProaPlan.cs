@@ -7,8 +7,9 @@ namespace Injector.Core.Plans;
 /// <summary>
 /// Proa: wraps the target container's command so it starts after the sidecars are ready and stops them when it
 /// exits. An init container copies the proa binary into a shared volume; the command becomes
-/// <c>/sidecars/proa/proa [--shutdown-http-get URL]... -- original command and args</c>. The original command and
-/// args are recorded in the status, so a second pass restores them before wrapping again (never wraps twice).
+/// <c>/sidecars/proa/proa [--shutdown-http-get URL]... -- original command and args</c>. A later pass unwraps the
+/// current command line (<see cref="ProaCommandLine"/>) before wrapping again, so it never wraps twice and edits
+/// made to a copied pod's command line are kept.
 /// </summary>
 public sealed class ProaPlan : ISidecarPlan
 {
@@ -18,7 +19,28 @@ public sealed class ProaPlan : ISidecarPlan
     public const string BinaryPath = ProaContract.BinaryPath;
     public const string ImageBinaryPath = ProaContract.ImageBinaryPath;
 
+    private static readonly ReservedVolume Volume = new(VolumeName, MountPath, new JsonObject
+    {
+        ["emptyDir"] = new JsonObject { ["sizeLimit"] = "64Mi" },
+    });
+
+    private static readonly string[] TargetEnvOrder = [ProaContract.PodNameVariable, ProaContract.PodNamespaceVariable, ProaContract.ContainerNameVariable];
+
     public string Name => SidecarNames.Proa;
+
+    public SidecarFootprint Footprint { get; } = new(
+        [InitContainerName],
+        [Volume, ServiceAccountToken.Reserved],
+        [],
+        new Dictionary<string, Func<string, JsonObject>>
+        {
+            [ProaContract.PodNameVariable] = _ => ServiceAccountToken.FieldRefEnv(ProaContract.PodNameVariable, "metadata.name"),
+            [ProaContract.PodNamespaceVariable] = _ => ServiceAccountToken.FieldRefEnv(ProaContract.PodNamespaceVariable, "metadata.namespace"),
+            [ProaContract.ContainerNameVariable] = target => AppUpPlan.Env(ProaContract.ContainerNameVariable, target),
+        },
+        new Dictionary<string, Func<JsonNode, bool>>(),
+        container => container["command"] is JsonArray { Count: > 1 } command &&
+                     JsonValues.Text(command[0]) == ImageBinaryPath && command.Any(part => JsonValues.Text(part) == ProaContract.CopyToOption));
 
     public string? Apply(InjectionContext context)
     {
@@ -36,12 +58,13 @@ public sealed class ProaPlan : ISidecarPlan
             return urlError;
         }
 
-        var command = target["command"] as JsonArray;
+        var pod = context.Pod;
+        var (command, args) = pod.CommandLine(target);
         var annotated = context.Annotations.GetFirst(AnnotationKeys.ProaCommand);
-        JsonArray originalCommand;
+        JsonArray wrapped;
         if (command is { Count: > 0 })
         {
-            originalCommand = command;
+            wrapped = command;
             if (!string.IsNullOrEmpty(annotated))
             {
                 context.Warnings.Add($"annotation {AnnotationKeys.ProaCommand} ignored: container '{targetName}' sets its own command");
@@ -55,7 +78,7 @@ public sealed class ProaPlan : ISidecarPlan
                 return commandError;
             }
 
-            originalCommand = parsed;
+            wrapped = parsed;
         }
         else
         {
@@ -68,56 +91,56 @@ public sealed class ProaPlan : ISidecarPlan
             return conflict;
         }
 
-        var pod = context.Pod;
-        pod.AddVolume(new JsonObject
-        {
-            ["name"] = VolumeName,
-            ["emptyDir"] = new JsonObject { ["sizeLimit"] = "64Mi" },
-        });
+        pod.AddVolume(Volume.Create());
 
         var init = context.NewContainer(Name, InitContainerName);
         init["command"] = new JsonArray(ImageBinaryPath, ProaContract.CopyToOption, MountPath);
         init["volumeMounts"] = new JsonArray(new JsonObject { ["name"] = VolumeName, ["mountPath"] = MountPath });
         pod.AddInitContainer(init);
 
-        var args = new JsonArray();
+        var proaArgs = new JsonArray();
         foreach (var url in gets)
         {
-            args.Add((JsonNode)ProaContract.ShutdownHttpGetOption);
-            args.Add((JsonNode)url);
+            proaArgs.Add((JsonNode)ProaContract.ShutdownHttpGetOption);
+            proaArgs.Add((JsonNode)url);
         }
 
         foreach (var url in posts)
         {
-            args.Add((JsonNode)ProaContract.ShutdownHttpPostOption);
-            args.Add((JsonNode)url);
+            proaArgs.Add((JsonNode)ProaContract.ShutdownHttpPostOption);
+            proaArgs.Add((JsonNode)url);
         }
 
-        args.Add((JsonNode)ProaContract.CommandSeparator);
-        foreach (var part in originalCommand)
+        proaArgs.Add((JsonNode)ProaContract.CommandSeparator);
+        foreach (var part in wrapped)
         {
-            args.Add(part?.DeepClone());
+            proaArgs.Add(part?.DeepClone());
         }
 
-        if (target["args"] is JsonArray originalArgs)
+        foreach (var part in args ?? [])
         {
-            foreach (var part in originalArgs)
-            {
-                args.Add(part?.DeepClone());
-            }
+            proaArgs.Add(part?.DeepClone());
         }
 
-        pod.SetField(target, "command", new JsonArray(BinaryPath));
-        pod.SetField(target, "args", args);
-        pod.AddEnv(target, ServiceAccountToken.FieldRefEnv(ProaContract.PodNameVariable, "metadata.name"));
-        pod.AddEnv(target, ServiceAccountToken.FieldRefEnv(ProaContract.PodNamespaceVariable, "metadata.namespace"));
-        pod.AddEnv(target, AppUpPlan.Env(ProaContract.ContainerNameVariable, targetName));
-        pod.AddVolumeMount(target, new JsonObject { ["name"] = VolumeName, ["mountPath"] = MountPath, ["readOnly"] = true });
+        pod.SetCommandLine(target, new JsonArray(BinaryPath), proaArgs, command, args);
+        foreach (var name in TargetEnvOrder)
+        {
+            pod.AddEnv(target, Footprint.TargetEnv[name](targetName));
+        }
+
+        if (pod.AddVolumeMount(target, new JsonObject { ["name"] = VolumeName, ["mountPath"] = MountPath, ["readOnly"] = true }) is { } mountError)
+        {
+            return $"cannot inject proa: {mountError}";
+        }
+
         if (ServiceAccountToken.AutomountDisabled(pod))
         {
             // proa runs inside the app container, so the token it needs is visible to the app too.
             context.Warnings.Add($"pod sets automountServiceAccountToken: false; a service account token was mounted into container '{targetName}' because proa watches the pod");
-            ServiceAccountToken.MountIfNeeded(pod, target, recordOnTarget: true);
+            if (ServiceAccountToken.MountIfNeeded(context, target, userContainer: true) is { } tokenError)
+            {
+                return $"cannot inject proa: {tokenError}";
+            }
         }
 
         return null;
@@ -134,9 +157,9 @@ public sealed class ProaPlan : ISidecarPlan
 
         foreach (var part in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            if (!Uri.TryCreate(part, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            if (!AnnotationValues.IsHttpUrl(part))
             {
-                error = $"annotation {key}: '{part}' is not an absolute http(s) URL; use a comma-separated list such as http://localhost:15000/quitquitquit";
+                error = $"annotation {key}: {AnnotationValues.Quote(part)} is not an absolute http(s) URL; use a comma-separated list such as http://localhost:15000/quitquitquit";
                 return urls;
             }
 
@@ -146,7 +169,7 @@ public sealed class ProaPlan : ISidecarPlan
         return urls;
     }
 
-    /// <summary>A JSON array of strings, or a whitespace-separated command line without quoting.</summary>
+    /// <summary>A JSON array of strings, or a command line split on whitespace (no quoting).</summary>
     private static JsonArray? ParseCommand(string value, out string? error)
     {
         error = null;
@@ -159,14 +182,14 @@ public sealed class ProaPlan : ISidecarPlan
                     return array;
                 }
             }
-            catch (JsonException)
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
             {
             }
 
-            error = $"annotation {AnnotationKeys.ProaCommand}: '{value}' is not a JSON array of strings; use for example '[\"/app/server\", \"--flag\"]' or '/app/server --flag'";
+            error = $"annotation {AnnotationKeys.ProaCommand}: {AnnotationValues.Quote(value)} is not a JSON array of strings; use for example '[\"/app/server\", \"--flag\"]' or '/app/server --flag'";
             return null;
         }
 
-        return new JsonArray(value.Split(' ', '\t').Where(s => s.Length > 0).Select(s => (JsonNode?)JsonValue.Create(s)).ToArray());
+        return new JsonArray(value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(s => (JsonNode?)JsonValue.Create(s)).ToArray());
     }
 }

@@ -12,61 +12,75 @@ internal static class ServiceAccountToken
     public const string VolumeName = ServiceAccountContract.TokenVolumeName;
     public const string MountPath = ServiceAccountContract.MountPath;
 
-    public static bool AutomountDisabled(PodEditor pod) =>
-        pod.Spec["automountServiceAccountToken"] is JsonValue v && v.TryGetValue<bool>(out var b) && !b;
-
-    /// <summary>Mounts the projected token into <paramref name="container"/> when automount is off.</summary>
-    public static void MountIfNeeded(PodEditor pod, JsonObject container, bool recordOnTarget)
+    public static ReservedVolume Reserved { get; } = new(VolumeName, MountPath, new JsonObject
     {
+        ["projected"] = new JsonObject
+        {
+            ["defaultMode"] = 420,
+            ["sources"] = new JsonArray(
+                new JsonObject { ["serviceAccountToken"] = new JsonObject { ["expirationSeconds"] = 3607, ["path"] = "token" } },
+                new JsonObject
+                {
+                    ["configMap"] = new JsonObject
+                    {
+                        ["name"] = "kube-root-ca.crt",
+                        ["items"] = new JsonArray(new JsonObject { ["key"] = "ca.crt", ["path"] = "ca.crt" }),
+                    },
+                },
+                new JsonObject
+                {
+                    ["downwardAPI"] = new JsonObject
+                    {
+                        ["items"] = new JsonArray(new JsonObject
+                        {
+                            ["path"] = "namespace",
+                            ["fieldRef"] = new JsonObject { ["apiVersion"] = "v1", ["fieldPath"] = "metadata.namespace" },
+                        }),
+                    },
+                }),
+        },
+    });
+
+    public static bool AutomountDisabled(PodEditor pod) => JsonValues.Bool(pod.Spec["automountServiceAccountToken"]) == false;
+
+    /// <summary>
+    /// Mounts the projected token into <paramref name="container"/> when automount is off: a user container through
+    /// the editor (recorded), or a sidecar being built directly. A container that already mounts something at the
+    /// token path keeps it. Returns why the token cannot be mounted, or null.
+    /// </summary>
+    public static string? MountIfNeeded(InjectionContext context, JsonObject container, bool userContainer)
+    {
+        var pod = context.Pod;
         if (!AutomountDisabled(pod))
         {
-            return;
+            return null;
         }
 
-        if (!pod.Status.Volumes.Contains(VolumeName))
+        if (!pod.AddsVolume(VolumeName))
         {
-            pod.AddVolume(new JsonObject
+            if (pod.VolumeNameInUse(VolumeName))
             {
-                ["name"] = VolumeName,
-                ["projected"] = new JsonObject
-                {
-                    ["defaultMode"] = 420,
-                    ["sources"] = new JsonArray(
-                        new JsonObject { ["serviceAccountToken"] = new JsonObject { ["expirationSeconds"] = 3607, ["path"] = "token" } },
-                        new JsonObject
-                        {
-                            ["configMap"] = new JsonObject
-                            {
-                                ["name"] = "kube-root-ca.crt",
-                                ["items"] = new JsonArray(new JsonObject { ["key"] = "ca.crt", ["path"] = "ca.crt" }),
-                            },
-                        },
-                        new JsonObject
-                        {
-                            ["downwardAPI"] = new JsonObject
-                            {
-                                ["items"] = new JsonArray(new JsonObject
-                                {
-                                    ["path"] = "namespace",
-                                    ["fieldRef"] = new JsonObject { ["apiVersion"] = "v1", ["fieldPath"] = "metadata.namespace" },
-                                }),
-                            },
-                        }),
-                },
-            });
+                return $"the pod already has a volume named '{VolumeName}' that the injector did not add; rename it";
+            }
+
+            pod.AddVolume(Reserved.Create());
         }
 
         var mount = new JsonObject { ["name"] = VolumeName, ["mountPath"] = MountPath, ["readOnly"] = true };
-        if (recordOnTarget)
-        {
-            pod.AddVolumeMount(container, mount);
-        }
-        else
+        if (!userContainer)
         {
             var mounts = container["volumeMounts"] as JsonArray ?? [];
             mounts.Add((JsonNode)mount);
             container["volumeMounts"] = mounts;
+            return null;
         }
+
+        if (PodEditor.Items(container, "volumeMounts").Any(m => JsonValues.Text(m["mountPath"]) == MountPath && PodEditor.NameOf(m) != VolumeName))
+        {
+            return null; // the container has a token at the path already
+        }
+
+        return pod.AddVolumeMount(container, mount);
     }
 
     public static JsonObject FieldRefEnv(string name, string fieldPath) => new()

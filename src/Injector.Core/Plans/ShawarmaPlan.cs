@@ -6,7 +6,9 @@ namespace Injector.Core.Plans;
 
 /// <summary>
 /// Shawarma: tells the app whether its pod is behind its Service. Reads both our annotations and the original
-/// shawarma-webhook's (<c>shawarma.centeredge.io/*</c>) so existing workloads are injected unchanged.
+/// shawarma-webhook's (<c>shawarma.centeredge.io/*</c>) so existing workloads are injected unchanged. Every value
+/// that ends up in its environment is checked against the syntax Kubernetes uses for it, so no annotation can add
+/// a line or a variable of its own.
 /// </summary>
 public sealed class ShawarmaPlan : ISidecarPlan
 {
@@ -18,6 +20,17 @@ public sealed class ShawarmaPlan : ISidecarPlan
 
     public string Name => SidecarNames.Shawarma;
 
+    public SidecarFootprint Footprint { get; } = new(
+        [ContainerName],
+        [ServiceAccountToken.Reserved],
+        [
+            ShawarmaContract.ServiceVariable, ShawarmaContract.ServiceLabelsVariable, ShawarmaContract.UrlVariable, ShawarmaContract.ListenPortVariable,
+            ShawarmaContract.DisableNotifierVariable, ShawarmaContract.LogLevelVariable, ShawarmaContract.PodNameVariable, ShawarmaContract.PodNamespaceVariable,
+        ],
+        new Dictionary<string, Func<string, JsonObject>>(),
+        new Dictionary<string, Func<JsonNode, bool>>(),
+        container => SidecarFootprint.HasEnv(container, ShawarmaContract.UrlVariable, ShawarmaContract.ListenPortVariable));
+
     public string? Apply(InjectionContext context)
     {
         var a = context.Annotations;
@@ -28,15 +41,23 @@ public sealed class ShawarmaPlan : ISidecarPlan
             return $"annotation {AnnotationKeys.ShawarmaService} (a Service name) or {AnnotationKeys.ShawarmaServiceLabels} (k=v,k2=v2) is required for shawarma";
         }
 
-        if (!string.IsNullOrEmpty(labels) && !ValidLabels(labels))
+        if (!string.IsNullOrEmpty(service) && !AnnotationValues.IsServiceName(service))
         {
-            return $"annotation {AnnotationKeys.ShawarmaServiceLabels}: '{labels}' is not valid; use comma-separated key=value pairs such as app=web,tier=front";
+            var key = a.Contains(AnnotationKeys.ShawarmaService) ? AnnotationKeys.ShawarmaService : AnnotationKeys.LegacyShawarmaServiceName;
+            return $"annotation {key}: {AnnotationValues.Quote(service)} is not a Service name; use lower-case letters, digits and '-', starting with a letter, at most 63 characters (for example web)";
+        }
+
+        if (!string.IsNullOrEmpty(labels) && !AnnotationValues.IsLabelSelector(labels))
+        {
+            var key = a.Contains(AnnotationKeys.ShawarmaServiceLabels) ? AnnotationKeys.ShawarmaServiceLabels : AnnotationKeys.LegacyShawarmaServiceLabels;
+            return $"annotation {key}: {AnnotationValues.Quote(labels)} is not valid; use comma-separated key=value pairs of label keys and values such as app=web,tier=front";
         }
 
         var url = a.GetFirst(AnnotationKeys.ShawarmaUrl, AnnotationKeys.LegacyShawarmaStateUrl) ?? DefaultUrl;
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        if (!AnnotationValues.IsHttpUrl(url))
         {
-            return $"annotation {AnnotationKeys.ShawarmaUrl}: '{url}' is not valid; use an absolute http(s) URL such as {DefaultUrl}";
+            var key = a.Contains(AnnotationKeys.ShawarmaUrl) ? AnnotationKeys.ShawarmaUrl : AnnotationKeys.LegacyShawarmaStateUrl;
+            return $"annotation {key}: {AnnotationValues.Quote(url)} is not valid; use an absolute http(s) URL such as {DefaultUrl}";
         }
 
         var port = a.GetPort([AnnotationKeys.ShawarmaListenPort, AnnotationKeys.LegacyShawarmaListenPort], DefaultListenPort, out var portError);
@@ -48,13 +69,13 @@ public sealed class ShawarmaPlan : ISidecarPlan
         var logLevel = (a.GetFirst(AnnotationKeys.ShawarmaLogLevel, AnnotationKeys.LegacyShawarmaLogLevel) ?? ShawarmaContract.DefaultLogLevel).ToLowerInvariant();
         if (!LogLevels.Contains(logLevel))
         {
-            return $"annotation {AnnotationKeys.ShawarmaLogLevel}: '{logLevel}' is not valid; use one of {string.Join(", ", LogLevels)}";
+            return $"annotation {AnnotationKeys.ShawarmaLogLevel}: {AnnotationValues.Quote(logLevel)} is not valid; use one of {string.Join(", ", LogLevels)}";
         }
 
         var disableText = a.GetFirst(AnnotationKeys.ShawarmaDisableNotifier) ?? "false";
         if (!bool.TryParse(disableText, out var disableNotifier))
         {
-            return $"annotation {AnnotationKeys.ShawarmaDisableNotifier}: '{disableText}' is not valid; use true or false";
+            return $"annotation {AnnotationKeys.ShawarmaDisableNotifier}: {AnnotationValues.Quote(disableText)} is not valid; use true or false";
         }
 
         if (context.EnsureFree(Name, ContainerName) is { } conflict)
@@ -87,15 +108,12 @@ public sealed class ShawarmaPlan : ISidecarPlan
         env.Add((JsonNode)ServiceAccountToken.FieldRefEnv(ShawarmaContract.PodNameVariable, "metadata.name"));
         env.Add((JsonNode)ServiceAccountToken.FieldRefEnv(ShawarmaContract.PodNamespaceVariable, "metadata.namespace"));
         sidecar["env"] = env;
-        ServiceAccountToken.MountIfNeeded(context.Pod, sidecar, recordOnTarget: false);
+        if (ServiceAccountToken.MountIfNeeded(context, sidecar, userContainer: false) is { } tokenError)
+        {
+            return $"cannot inject shawarma: {tokenError}";
+        }
+
         context.Pod.AddSidecar(sidecar, context.Mode);
         return null;
     }
-
-    private static bool ValidLabels(string labels) =>
-        labels.Split(',', StringSplitOptions.TrimEntries).All(pair =>
-        {
-            var eq = pair.IndexOf('=', StringComparison.Ordinal);
-            return eq > 0 && eq < pair.Length - 1 && pair.IndexOf('=', eq + 1) < 0;
-        });
 }

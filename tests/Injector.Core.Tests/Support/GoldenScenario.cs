@@ -35,7 +35,30 @@ public sealed class GoldenScenario
 
     public string Uid => Review["request"]!["uid"]!.GetValue<string>();
 
-    public static bool Updating => Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1";
+    /// <summary>True for a Pod CREATE (the reviews the admission chain can replay).</summary>
+    public bool IsPodCreate =>
+        Review["request"]?["kind"]?["kind"]?.GetValue<string>() == "Pod" && Review["request"]?["operation"]?.GetValue<string>() == "CREATE";
+
+    public static bool Updating => UpdateRequested(Environment.GetEnvironmentVariable("UPDATE_GOLDEN"), Environment.GetEnvironmentVariable("CI"));
+
+    /// <summary>
+    /// Whether to rewrite the expectations. A CI run must compare, never rewrite (the files are reviewed by people),
+    /// so UPDATE_GOLDEN=1 with CI=true fails the test instead.
+    /// </summary>
+    public static bool UpdateRequested(string? updateGolden, string? ci)
+    {
+        if (updateGolden != "1")
+        {
+            return false;
+        }
+
+        if (string.Equals(ci?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException("UPDATE_GOLDEN=1 is refused under CI=true: regenerate the golden files locally and review the diff");
+        }
+
+        return true;
+    }
 
     public static string Root => Path.Combine(AppContext.BaseDirectory, "Golden");
 

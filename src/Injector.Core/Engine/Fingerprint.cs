@@ -1,0 +1,68 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Injector.Core.Configuration;
+
+namespace Injector.Core.Engine;
+
+/// <summary>
+/// Short content hashes for the status: one of everything injected for a sidecar, and one of the config section
+/// that shapes it. Twelve hex digits of SHA-256, like the config revision.
+/// </summary>
+internal sealed class Fingerprint : IDisposable
+{
+    private static readonly ConditionalWeakTable<InjectorConfig, Dictionary<string, string>> Revisions = new();
+
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly ArrayBufferWriter<byte> _buffer = new(512);
+
+    public void Add(string label, JsonNode? value)
+    {
+        _buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(_buffer))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName(label);
+            if (value is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                value.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        _hash.AppendData(_buffer.WrittenSpan);
+    }
+
+    public string Finish() => Convert.ToHexStringLower(_hash.GetHashAndReset())[..12];
+
+    public void Dispose() => _hash.Dispose();
+
+    /// <summary>The hash of what in <paramref name="config"/> shapes <paramref name="sidecar"/>'s containers.</summary>
+    public static string ConfigRevision(InjectorConfig config, string sidecar)
+    {
+        var revisions = Revisions.GetValue(config, static _ => new Dictionary<string, string>(StringComparer.Ordinal));
+        lock (revisions)
+        {
+            if (!revisions.TryGetValue(sidecar, out var revision))
+            {
+                using var fingerprint = new Fingerprint();
+                var settings = config.Sidecars[sidecar];
+                fingerprint.Add("image", settings.Image);
+                fingerprint.Add("resources", settings.Resources);
+                fingerprint.Add("imagePullPolicy", config.ImagePullPolicy);
+                fingerprint.Add("securityContext", config.SecurityContext);
+                revision = fingerprint.Finish();
+                revisions[sidecar] = revision;
+            }
+
+            return revision;
+        }
+    }
+}
