@@ -13,6 +13,6 @@ public abstract record CliRequest
     /// <summary><c>sidecar-rollout watch</c>.</summary>
     public sealed record Watch(Rollout.Watch.WatchOptions Options) : CliRequest;
 
-    /// <summary>Help, version or a usage error was printed; exit with this code.</summary>
-    public sealed record Exit(int Code) : CliRequest;
+    /// <summary>Help, version or a usage error was printed: exit with this code.</summary>
+    public sealed record Done(int Code) : CliRequest;
 }

@@ -54,12 +54,18 @@ public static class RolloutCommandLine
         watchCommand.SetAction(result => request = new CliRequest.Watch(watch.Bind(result, common)));
         root.Subcommands.Add(watchCommand);
 
+        if (BadBooleanValue(args) is { } badBoolean)
+        {
+            stderr.WriteLine($"error: {badBoolean} (see 'sidecar-rollout --help')");
+            return new CliRequest.Done(ExitCodes.Usage);
+        }
+
         var parsed = root.Parse(args.ToArray());
         if (parsed.Errors.Count > 0)
         {
             var verb = parsed.CommandResult.Command == root ? "sidecar-rollout" : "sidecar-rollout " + parsed.CommandResult.Command.Name;
             stderr.WriteLine($"error: {parsed.Errors[0].Message} (see '{verb} --help')");
-            return new CliRequest.Exit(ExitCodes.Usage);
+            return new CliRequest.Done(ExitCodes.Usage);
         }
 
         var code = parsed.Invoke(new InvocationConfiguration
@@ -69,8 +75,36 @@ public static class RolloutCommandLine
             EnableDefaultExceptionHandler = false,
             ProcessTerminationTimeout = null, // the program handles SIGINT/SIGTERM itself (finish what is in flight)
         });
-        return request ?? new CliRequest.Exit(code);
+        return request ?? new CliRequest.Done(code);
     }
+
+    /// <summary>
+    /// <c>--confirm=yes</c> would otherwise read as the flag plus a stray argument: a value attached to a boolean flag
+    /// must be true or false, and the error says so.
+    /// </summary>
+    private static string? BadBooleanValue(IReadOnlyList<string> args)
+    {
+        foreach (var arg in args)
+        {
+            if (arg == "--")
+            {
+                break;
+            }
+
+            var split = arg.IndexOfAny(['=', ':']);
+            if (split > 0 && BooleanFlags.Contains(arg[..split]) && !bool.TryParse(arg[(split + 1)..], out _))
+            {
+                return $"{arg[..split]}: '{arg[(split + 1)..]}' is not valid; use true or false";
+            }
+        }
+
+        return null;
+    }
+
+    private static readonly HashSet<string> BooleanFlags = new(StringComparer.Ordinal)
+    {
+        "--confirm", "--include-daemonset", "--include-statefulset", "--exclude-deployments", "--timeout-is-failure",
+    };
 
     internal static Option<string[]> Repeatable(string name, string description, string helpName, params string[] aliases) => new(name, aliases)
     {
@@ -165,7 +199,7 @@ public static class RolloutCommandLine
 
         public Option<TimeSpan?> Timeout { get; } = Parsed<TimeSpan?>("--timeout", "How long to wait for one rollout to complete (e.g. 300s, 10m) [default: 300s]", "DURATION", () => null, t => Duration(t));
 
-        public Option<Verbosity> LogLevel { get; } = Parsed("--log-level", "debug, info, warn or error", "LEVEL", () => Verbosity.Info, Level);
+        public Option<Verbosity?> LogLevel { get; } = Parsed<Verbosity?>("--log-level", "debug, info, warn or error [default: info]", "LEVEL", () => null, t => Level(t));
 
         public void AddTo(Command command)
         {
@@ -210,13 +244,13 @@ public static class RolloutCommandLine
         private readonly Option<DateTimeOffset?> _startedBefore = Parsed<DateTimeOffset?>("--only-started-before",
             "Only pods started before this time (RFC 3339; '2025-05-01 13:00' is read as UTC) [default: now]", "TIME", () => null, t => StartedBefore.Parse(t));
 
-        private readonly Option<DryRunMode> _dryRun = Parsed("--dry-run",
-            "none; client (report only, the default without --confirm); server (send the restarts with dryRun=All: RBAC and admission are checked, nothing changes)",
-            "none|client|server", () => DryRunMode.None, DryRun);
+        private readonly Option<DryRunMode?> _dryRun = Parsed<DryRunMode?>("--dry-run",
+            "none; client (report only, the default without --confirm); server (send the restarts with dryRun=All: RBAC and admission are checked, nothing changes) [default: none]",
+            "none|client|server", () => null, t => DryRun(t));
 
         private readonly Option<bool> _timeoutIsFailure = Flag("--timeout-is-failure", "Count a rollout that is not complete after --timeout as a failure (exit 1)");
 
-        private readonly Option<OutputFormat> _logFormat = Parsed("--log-format", "text (lines and tables) or json (one object per event, then a summary)", "text|json", () => OutputFormat.Text, Format);
+        private readonly Option<OutputFormat?> _logFormat = Parsed<OutputFormat?>("--log-format", "text (lines and tables) or json (one object per event, then a summary) [default: text]", "text|json", () => null, t => Format(t));
 
         private readonly Option<TimeSpan?> _pollInterval = Parsed<TimeSpan?>("--poll-interval", "How often a rollout's status is read [default: 2s]", "DURATION", () => null, t => Duration(t));
 
@@ -250,7 +284,7 @@ public static class RolloutCommandLine
         {
             SidecarContainerNames = result.GetValue(_sidecarContainerName) ?? [],
             Confirm = result.GetValue(_confirm),
-            DryRun = result.GetValue(_dryRun),
+            DryRun = result.GetValue(_dryRun) ?? DryRunMode.None,
             Scheduler = new SchedulerOptions(result.GetValue(_parallel), result.GetValue(_maxPerNamespace), result.GetValue(_maxFailures)),
             Rollout = new RolloutSettings
             {
@@ -267,8 +301,8 @@ public static class RolloutCommandLine
             InjectorNamespace = result.GetValue(common.InjectorNamespace)!,
             InjectorConfigMap = result.GetValue(common.InjectorConfig)!,
             ConfigFile = result.GetValue(_config),
-            LogLevel = result.GetValue(common.LogLevel),
-            LogFormat = result.GetValue(_logFormat),
+            LogLevel = result.GetValue(common.LogLevel) ?? Verbosity.Info,
+            LogFormat = result.GetValue(_logFormat) ?? OutputFormat.Text,
         };
 
         private static DryRunMode DryRun(string text) => text.Trim().ToLowerInvariant() switch
@@ -327,7 +361,7 @@ public static class RolloutCommandLine
             LeaseName = result.GetValue(_leaseName)!,
             LeaseNamespace = result.GetValue(_leaseNamespace),
             Identity = result.GetValue(_identity),
-            LogLevel = result.GetValue(common.LogLevel),
+            LogLevel = result.GetValue(common.LogLevel) ?? Verbosity.Info,
             LogFormat = result.GetValue(_logFormat),
         };
     }
