@@ -16,6 +16,8 @@ public static class RestartPatch
     /// <summary>Annotation values are free text, but a reason longer than this is cut (the table has the whole story).</summary>
     public const int MaxReasonLength = 1024;
 
+    private static readonly System.Text.Json.JsonSerializerOptions WireOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static string TimestampKey(string prefix) => prefix + ".rollout.timestamp";
 
     public static string ReasonKey(string prefix) => prefix + ".rollout.reason";
@@ -51,7 +53,7 @@ public static class RestartPatch
                 },
             },
         };
-        return patch.ToJsonString();
+        return patch.ToJsonString(WireOptions);
     }
 
     /// <summary>
