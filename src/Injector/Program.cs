@@ -7,34 +7,34 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        if (args is ["--help" or "-h" or "help", ..])
+        var request = CommandLine.Parse(args, Environment.GetEnvironmentVariable, stdoutIsTerminal: !Console.IsOutputRedirected, Console.Out, Console.Error);
+        return request switch
         {
-            Console.Out.WriteLine(CommandLine.Usage);
-            return 0;
-        }
+            CliRequest.Inject inject => InjectCommand.Run(inject.Options, Console.In, Console.Out, Console.Error),
+            CliRequest.Serve serve => await ServeAsync(serve.Options).ConfigureAwait(false),
+            CliRequest.Exit exit => exit.Code,
+            _ => throw new InvalidOperationException($"unhandled {request}"),
+        };
+    }
 
+    private static async Task<int> ServeAsync(ServeOptions options)
+    {
+        WebhookHost host;
         try
         {
-            if (args is ["inject", .. var injectArgs])
-            {
-                return InjectCommand.Run(CommandLine.ParseInject(injectArgs, Environment.GetEnvironmentVariable), Console.In, Console.Out, Console.Error);
-            }
+            host = await WebhookHost.StartAsync(options).ConfigureAwait(false);
+        }
+        catch (StartupException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.StartupFailed;
+        }
 
-            var serveArgs = args is ["serve", .. var rest] ? rest : args;
-            var options = CommandLine.ParseServe(serveArgs, Environment.GetEnvironmentVariable);
-            await using var host = await WebhookHost.StartAsync(options).ConfigureAwait(false);
+        await using (host.ConfigureAwait(false))
+        {
             await host.WaitForShutdownAsync().ConfigureAwait(false);
-            return 0;
         }
-        catch (UsageException ex)
-        {
-            await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
-            return 2;
-        }
-        catch (InvalidOperationException ex)
-        {
-            await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
-            return 1;
-        }
+
+        return ExitCodes.Ok;
     }
 }

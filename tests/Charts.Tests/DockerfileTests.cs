@@ -16,6 +16,7 @@ public sealed partial class DockerfileTests
         { "Shawarma", "shawarma", true },
         { "Proa", "proa", true },
         { "Injector", "injector", false },
+        { "Canary", "canary-controller", false },
     };
 
     private static string[] Lines(string project) =>

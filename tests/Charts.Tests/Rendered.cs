@@ -11,6 +11,7 @@ public sealed class Rendered
         ["cert-manager.io/v1/Certificate"] = typeof(Certificate),
         ["cert-manager.io/v1/Issuer"] = typeof(Issuer),
         ["cert-manager.io/v1/ClusterIssuer"] = typeof(Issuer),
+        ["monitoring.coreos.com/v1/ServiceMonitor"] = typeof(ServiceMonitor),
     };
 
     private Rendered(string yaml, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> objects)
@@ -114,4 +115,34 @@ public sealed class IssuerSpec
 public sealed class CaIssuer
 {
     public string? SecretName { get; set; }
+}
+
+// Minimal Prometheus Operator model: only the fields the chart renders.
+public sealed class ServiceMonitor : IKubernetesObject<V1ObjectMeta>
+{
+    public string ApiVersion { get; set; } = "";
+    public string Kind { get; set; } = "";
+    public V1ObjectMeta Metadata { get; set; } = new();
+    public ServiceMonitorSpec Spec { get; set; } = new();
+}
+
+public sealed class ServiceMonitorSpec
+{
+    public NamespaceSelector? NamespaceSelector { get; set; }
+    public V1LabelSelector Selector { get; set; } = new();
+    public List<ServiceMonitorEndpoint> Endpoints { get; set; } = [];
+}
+
+public sealed class NamespaceSelector
+{
+    public List<string>? MatchNames { get; set; }
+}
+
+public sealed class ServiceMonitorEndpoint
+{
+    public string? Port { get; set; }
+    public string? Path { get; set; }
+    public string? Scheme { get; set; }
+    public string? Interval { get; set; }
+    public string? ScrapeTimeout { get; set; }
 }

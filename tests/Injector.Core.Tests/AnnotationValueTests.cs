@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Injector.Core.Configuration;
 using Injector.Core.Engine;
 using Injector.Core.Tests.Support;
@@ -102,6 +103,19 @@ public sealed class AnnotationValueTests
         var result = Inject(Pod("""{"sidecars.dev/inject":"appup","appup.sidecars.dev/port":" 8081 "}"""), InjectorConfig.Default);
 
         Assert.Equal(8081, result.Pod!["spec"]!["initContainers"]![0]!["ports"]![0]!["containerPort"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void Ports_held_as_any_number_type_are_seen_by_the_port_clash_check()
+    {
+        // The YAML reader of inject -f produces long values, not JsonElement-backed ones.
+        var pod = Pod("""{"sidecars.dev/inject":"appup"}""");
+        pod["spec"]!["containers"]![0]!["ports"] = new JsonArray(new JsonObject { ["containerPort"] = JsonValue.Create(9999L) });
+
+        var result = Inject(pod);
+
+        Assert.Equal(InjectionDecision.Denied, result.Decision);
+        Assert.Contains("cannot inject appup on port 9999: container 'app' already uses it", result.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Injector.Core.Configuration;
 using Injector.Core.Engine;
 using Injector.Core.Manifests;
+using Injector.Core.Tests.Support;
 using Injector.Core.Yaml;
 
 namespace Injector.Core.Tests;
@@ -106,6 +107,141 @@ public sealed class ManifestInjectorTests
         var result = Injector.Inject(yaml, InjectorConfig.Default);
 
         Assert.True(result.AnyDenied);
-        Assert.Contains(result.Messages, m => m.StartsWith("error: Job/nightly: cannot inject proa", StringComparison.Ordinal));
+        Assert.Contains(result.Messages, m => m.StartsWith("error: document 1 (Job/nightly, line 1): cannot inject proa", StringComparison.Ordinal));
+    }
+    [Fact]
+    public void Integer_ports_read_from_yaml_are_seen_by_the_port_clash_check()
+    {
+        var yaml = """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+              annotations: {sidecars.dev/inject: appup}
+            spec:
+              containers:
+              - name: app
+                image: nginx
+                ports:
+                - containerPort: 9999
+            """;
+
+        var result = Injector.Inject(yaml, InjectorConfig.Default);
+
+        Assert.True(result.AnyDenied);
+        Assert.Contains(result.Messages, m => m.Contains("cannot inject appup on port 9999: container 'app' already uses it", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_denied_document_does_not_suppress_the_others()
+    {
+        var yaml = """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web}
+            ---
+            apiVersion: batch/v1
+            kind: Job
+            metadata: {name: nightly}
+            spec:
+              template:
+                metadata:
+                  annotations: {sidecars.dev/inject: proa}
+                spec:
+                  restartPolicy: Never
+                  containers: [{name: app, image: busybox}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+              annotations: {sidecars.dev/inject: appup}
+            spec:
+              containers: [{name: app, image: nginx}]
+            """;
+
+        var result = Injector.Inject(yaml, InjectorConfig.Default);
+
+        Assert.True(result.AnyDenied);
+        var docs = YamlJson.ParseAll(result.Yaml).Cast<JsonObject>().ToList();
+        Assert.Equal(["Service", "Pod"], docs.Select(d => d["kind"]!.GetValue<string>()));
+        Assert.Equal("appup", docs[1]["spec"]!["initContainers"]![0]!["name"]!.GetValue<string>());
+        var error = Assert.Single(result.Messages, m => m.StartsWith("error:", StringComparison.Ordinal));
+        Assert.StartsWith("error: document 2 (Job/nightly, line 5): cannot inject proa", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unreadable_document_is_reported_with_its_line_and_the_others_still_print()
+    {
+        var yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\nkind: [\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n";
+
+        var result = Injector.Inject(yaml, InjectorConfig.Default);
+
+        Assert.True(result.AnyDenied);
+        Assert.Equal(["a", "b"], YamlJson.ParseAll(result.Yaml).Select(d => d!["metadata"]!["name"]!.GetValue<string>()));
+        var error = Assert.Single(result.Messages);
+        Assert.StartsWith("error: document 2 (line 5): line ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void List_items_are_injected_and_a_denied_item_is_named()
+    {
+        var yaml = """
+            apiVersion: v1
+            kind: List
+            items:
+            - apiVersion: v1
+              kind: Pod
+              metadata:
+                name: good
+                annotations: {sidecars.dev/inject: appup}
+              spec:
+                containers: [{name: app, image: nginx}]
+            - apiVersion: v1
+              kind: Pod
+              metadata:
+                name: bad
+                annotations: {sidecars.dev/inject: envoy}
+              spec:
+                containers: [{name: app, image: nginx}]
+            """;
+
+        var result = Injector.Inject(yaml, InjectorConfig.Default);
+
+        Assert.True(result.AnyDenied);
+        Assert.Contains(result.Messages, m => m.StartsWith("error: document 1 (List item 2, Pod/bad, line 1): ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Octal_modes_come_out_as_the_numbers_kubectl_reads()
+    {
+        var yaml = """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+              annotations: {sidecars.dev/inject: appup}
+            spec:
+              containers: [{name: app, image: nginx}]
+              volumes:
+              - name: scripts
+                configMap: {name: scripts, defaultMode: 0755, items: [{key: a, path: a, mode: 0400}]}
+            """;
+
+        var result = Injector.Inject(yaml, InjectorConfig.Default);
+
+        var volume = YamlJson.ParseOne(result.Yaml)!["spec"]!["volumes"]!.AsArray().Single(v => v!["name"]!.GetValue<string>() == "scripts")!;
+        Assert.Equal(493, volume["configMap"]!["defaultMode"]!.GetValue<int>());
+        Assert.Equal(256, volume["configMap"]!["items"]![0]!["mode"]!.GetValue<int>());
+        Assert.Contains("defaultMode: 493", result.Yaml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_alias_bomb_is_refused_as_an_unreadable_document()
+    {
+        var result = Injector.Inject(TestInputs.AliasBomb(levels: 6), InjectorConfig.Default);
+
+        Assert.True(result.AnyDenied);
+        Assert.Contains("alias", Assert.Single(result.Messages), StringComparison.Ordinal);
     }
 }

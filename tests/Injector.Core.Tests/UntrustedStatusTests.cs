@@ -179,6 +179,22 @@ public sealed class UntrustedStatusTests
     }
 
     [Fact]
+    public void A_pod_injected_by_the_previous_version_converges_with_only_its_status_rewritten()
+    {
+        // all-sidecars-native as the engine wrote it before issue 10: a version 1 status, no per-sidecar records.
+        var pod = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "v1-status-all-sidecars-native.json")))!.AsObject();
+
+        var result = Inject(pod);
+
+        var op = Assert.Single(result.Patch);
+        Assert.Equal("/metadata/annotations/sidecars.dev~1status", op.Path);
+        var status = InjectionStatus.TryParse(op.Value!.GetValue<string>(), out _)!;
+        Assert.Equal(InjectionStatus.CurrentVersion, status.Version);
+        Assert.Equal(["appup", "proa", "shawarma"], status.Injected.Keys);
+        Assert.Empty(Inject(Pass(pod)).Patch);
+    }
+
+    [Fact]
     public void Status_with_duplicate_keys_is_read_deterministically()
     {
         var injected = Pass(Pod("""{"sidecars.dev/inject":"appup"}"""));

@@ -36,14 +36,29 @@ public sealed class AdmissionReviewHandler
         JsonNode? root;
         try
         {
-            // Duplicate keys are refused here: JsonNode would otherwise throw on first access, anywhere in the engine.
-            root = JsonNode.Parse(body.Span, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false });
+            root = JsonNode.Parse(body.Span, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth });
         }
         catch (JsonException ex)
         {
             return BadRequest($"request body is not valid JSON ({ex.Message}); expected an {ApiVersion} AdmissionReview");
         }
 
+        try
+        {
+            return Handle(root, body, config);
+        }
+        catch (ArgumentException ex)
+        {
+            // JsonNode reports a duplicate key when an object is first read (checking every object up front would
+            // cost more than the whole review); kube-apiserver never sends one.
+            return BadRequest(DuplicateKey(body.Span) is { } duplicate
+                ? $"request body has a duplicate key ({duplicate}); expected an {ApiVersion} AdmissionReview"
+                : $"request body could not be read ({ex.GetType().Name}); expected an {ApiVersion} AdmissionReview");
+        }
+    }
+
+    private AdmissionOutcome Handle(JsonNode? root, ReadOnlyMemory<byte> body, InjectorConfig config)
+    {
         if (root is not JsonObject review)
         {
             return BadRequest($"request body must be a JSON object: an {ApiVersion} AdmissionReview");
@@ -96,12 +111,30 @@ public sealed class AdmissionReviewHandler
         {
             return Respond(uid, identity, _engine.Inject(pod, config));
         }
+        catch (ArgumentException) when (DuplicateKey(body.Span) is { } duplicate)
+        {
+            return BadRequest($"request body has a duplicate key ({duplicate}); expected an {ApiVersion} AdmissionReview", uid);
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // A defect, not an answer: fail closed with the uid (as failurePolicy Fail would) and let the metrics
             // count it under its own reason rather than as an empty HTTP 500.
             var message = $"internal error ({ex.GetType().Name}); the injector could not process this pod, please report it";
             return Respond(uid, identity, InjectionResult.Deny(SkipReasons.InternalError, message));
+        }
+    }
+
+    /// <summary>The parse error for a duplicate key in the body, or null when it has none (only on the error path).</summary>
+    private static string? DuplicateKey(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            using var strict = JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false });
+            return null;
+        }
+        catch (JsonException ex)
+        {
+            return ex.Message;
         }
     }
 

@@ -76,81 +76,80 @@ public sealed class InjectorConfig
 
     public string Revision { get; }
 
-    /// <summary>Parses the YAML config. Keys left out take the built-in defaults; unknown keys are errors.</summary>
+    /// <summary>
+    /// Parses the YAML (or JSON) config, read as kubectl reads YAML. Keys left out take the built-in defaults; unknown
+    /// keys, empty values and anything the API server would refuse in an injected container are errors, so a
+    /// half-written or mistyped file is refused (with an <see cref="InjectorConfigException"/> naming the key) rather
+    /// than loaded. Reading is bounded by <see cref="YamlLimits.Config"/> (1 MiB, as a ConfigMap).
+    /// </summary>
     public static InjectorConfig Parse(string yaml)
     {
         JsonNode? root;
         try
         {
-            root = YamlJson.ParseOne(yaml);
+            root = YamlJson.ParseOne(yaml, YamlLimits.Config);
         }
-        catch (YamlDotNet.Core.YamlException ex)
+        catch (YamlJsonException ex)
         {
             throw new InjectorConfigException($"config is not valid YAML: {ex.Message}", ex);
         }
 
         var obj = root switch
         {
-            null => new JsonObject(),
+            null => throw new InjectorConfigException("config is empty: it needs at least one of " + string.Join(", ", TopLevelKeys)),
             JsonObject o => o,
             _ => throw new InjectorConfigException("config must be a YAML mapping with keys " + string.Join(", ", TopLevelKeys)),
         };
-        RejectUnknown(obj, TopLevelKeys, "config");
+        ConfigValues.RejectUnknown(obj, TopLevelKeys, string.Empty);
 
-        var mode = ReadString(obj, "defaultMode", "native") switch
+        var mode = ConfigValues.String(obj, "defaultMode", string.Empty) switch
         {
-            "native" => SidecarMode.Native,
+            null or "native" => SidecarMode.Native,
             "classic" => SidecarMode.Classic,
             var other => throw new InjectorConfigException($"config defaultMode '{other}' is not valid: use native or classic"),
         };
-        var pull = ReadString(obj, "imagePullPolicy", "IfNotPresent");
+        var pull = ConfigValues.String(obj, "imagePullPolicy", string.Empty) ?? "IfNotPresent";
         if (!PullPolicies.Contains(pull))
         {
             throw new InjectorConfigException($"config imagePullPolicy '{pull}' is not valid: use {string.Join(", ", PullPolicies)}");
         }
 
-        var allowOverride = obj["allowImageOverride"] switch
-        {
-            null => false,
-            JsonValue v when v.TryGetValue<bool>(out var b) => b,
-            _ => throw new InjectorConfigException("config allowImageOverride must be true or false"),
-        };
+        var allowOverride = ConfigValues.Bool(obj, "allowImageOverride", string.Empty) ?? false;
 
         var sidecars = new Dictionary<string, SidecarSettings>(StringComparer.Ordinal);
-        var sidecarsNode = obj["sidecars"] as JsonObject ?? (obj["sidecars"] is null ? new JsonObject() : throw new InjectorConfigException("config sidecars must be a mapping"));
-        RejectUnknown(sidecarsNode, SidecarNames.All, "config sidecars");
+        var sidecarsNode = ConfigValues.Mapping(obj, "sidecars", string.Empty, "a mapping of " + string.Join(", ", SidecarNames.All)) ?? new JsonObject();
+        ConfigValues.RejectUnknown(sidecarsNode, SidecarNames.All, "sidecars");
         var defaults = ReferenceEquals(yaml, DefaultYaml) ? null : Default;
         foreach (var name in SidecarNames.All)
         {
-            var node = sidecarsNode[name];
-            if (node is not null and not JsonObject)
-            {
-                throw new InjectorConfigException($"config sidecars.{name} must be a mapping with image and resources");
-            }
-
-            var section = node as JsonObject ?? new JsonObject();
-            RejectUnknown(section, SidecarKeys, $"config sidecars.{name}");
-            var image = ReadString(section, "image", defaults?.Sidecars[name].Image ?? string.Empty);
+            var path = $"sidecars.{name}";
+            var section = ConfigValues.Mapping(sidecarsNode, name, "sidecars", "a mapping with image and resources") ?? new JsonObject();
+            ConfigValues.RejectUnknown(section, SidecarKeys, path);
+            var image = ConfigValues.String(section, "image", path) ?? defaults?.Sidecars[name].Image ?? string.Empty;
             if (string.IsNullOrWhiteSpace(image))
             {
-                throw new InjectorConfigException($"config sidecars.{name}.image is required");
+                throw new InjectorConfigException($"config {path}.image is required");
             }
 
-            var resources = section["resources"] switch
+            if (ImageReference.Check(image) is { } problem)
             {
-                null => defaults?.Sidecars[name].Resources?.DeepClone().AsObject(),
-                JsonObject r => r.DeepClone().AsObject(),
-                _ => throw new InjectorConfigException($"config sidecars.{name}.resources must be a mapping (requests, limits)"),
-            };
+                throw new InjectorConfigException($"config {path}.image '{image}' {problem}");
+            }
+
+            var resources = ConfigValues.Mapping(section, "resources", path, "a mapping (requests, limits)")?.DeepClone().AsObject()
+                ?? defaults?.Sidecars[name].Resources?.DeepClone().AsObject();
+            if (resources is not null)
+            {
+                ResourcesValidator.Validate(resources, $"{path}.resources");
+            }
+
             sidecars[name] = new SidecarSettings(image, resources);
         }
 
-        var securityContext = obj["securityContext"] switch
-        {
-            null => defaults?.SecurityContext.DeepClone().AsObject() ?? new JsonObject(),
-            JsonObject sc => sc.DeepClone().AsObject(),
-            _ => throw new InjectorConfigException("config securityContext must be a mapping"),
-        };
+        var securityContext = ConfigValues.Mapping(obj, "securityContext", string.Empty)?.DeepClone().AsObject()
+            ?? defaults?.SecurityContext.DeepClone().AsObject()
+            ?? new JsonObject();
+        SecurityContextValidator.Validate(securityContext, "securityContext");
 
         var normalised = new JsonObject
         {
@@ -164,23 +163,5 @@ public sealed class InjectorConfig
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(normalised.ToJsonString()));
         var revision = Convert.ToHexStringLower(hash)[..12];
         return new InjectorConfig(mode, pull, allowOverride, sidecars, securityContext, revision);
-    }
-
-    private static string ReadString(JsonObject obj, string key, string fallback) => obj[key] switch
-    {
-        null => fallback,
-        JsonValue v when v.TryGetValue<string>(out var s) => s,
-        var other => throw new InjectorConfigException($"config {key} must be a string, got {other.ToJsonString()}"),
-    };
-
-    private static void RejectUnknown(JsonObject obj, IReadOnlyCollection<string> known, string where)
-    {
-        foreach (var (key, _) in obj)
-        {
-            if (!known.Contains(key))
-            {
-                throw new InjectorConfigException($"{where} has unknown key '{key}': valid keys are {string.Join(", ", known)}");
-            }
-        }
     }
 }

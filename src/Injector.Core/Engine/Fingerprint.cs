@@ -15,34 +15,39 @@ internal sealed class Fingerprint : IDisposable
 {
     private static readonly ConditionalWeakTable<InjectorConfig, Dictionary<string, string>> Revisions = new();
 
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    private readonly ArrayBufferWriter<byte> _buffer = new(512);
+    // Everything added is written into one buffer by one writer, then hashed once.
+    private readonly ArrayBufferWriter<byte> _buffer = new(2048);
+    private readonly Utf8JsonWriter _writer;
+
+    public Fingerprint()
+    {
+        _writer = new Utf8JsonWriter(_buffer);
+        _writer.WriteStartArray();
+    }
 
     public void Add(string label, JsonNode? value)
     {
-        _buffer.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(_buffer))
+        _writer.WriteStringValue(label);
+        if (value is null)
         {
-            writer.WriteStartObject();
-            writer.WritePropertyName(label);
-            if (value is null)
-            {
-                writer.WriteNullValue();
-            }
-            else
-            {
-                value.WriteTo(writer);
-            }
-
-            writer.WriteEndObject();
+            _writer.WriteNullValue();
         }
-
-        _hash.AppendData(_buffer.WrittenSpan);
+        else
+        {
+            value.WriteTo(_writer);
+        }
     }
 
-    public string Finish() => Convert.ToHexStringLower(_hash.GetHashAndReset())[..12];
+    public string Finish()
+    {
+        _writer.WriteEndArray();
+        _writer.Flush();
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(_buffer.WrittenSpan, hash);
+        return Convert.ToHexStringLower(hash[..6]);
+    }
 
-    public void Dispose() => _hash.Dispose();
+    public void Dispose() => _writer.Dispose();
 
     /// <summary>The hash of what in <paramref name="config"/> shapes <paramref name="sidecar"/>'s containers.</summary>
     public static string ConfigRevision(InjectorConfig config, string sidecar)

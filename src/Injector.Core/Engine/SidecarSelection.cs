@@ -63,8 +63,8 @@ public sealed class SidecarSelection
                     var name = part.ToLowerInvariant();
                     if (!SidecarNames.All.Contains(name))
                     {
-                        var hint = YesValues.Contains(name) ? " is not a sidecar name; list the sidecars to inject, for example appup,shawarma" : " is not a sidecar";
-                        return new SidecarSelection(true, [], $"annotation {AnnotationKeys.Inject}: {AnnotationValues.Quote(part)}{hint} (valid names: {string.Join(", ", SidecarNames.All)}, comma-separated; false or none for no sidecars)", warnings);
+                        var hint = YesValues.Contains(name) ? "; list the sidecars to inject, for example appup,shawarma" : string.Empty;
+                        return new SidecarSelection(true, [], $"annotation {AnnotationKeys.Inject}: unknown sidecar {AnnotationValues.Quote(part)}{hint}; valid names are {string.Join(", ", SidecarNames.All)} (comma-separated; false or none for no sidecars)", warnings);
                     }
 
                     if (!string.Equals(part, name, StringComparison.Ordinal))

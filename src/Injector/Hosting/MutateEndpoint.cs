@@ -2,27 +2,30 @@ using System.Buffers;
 using System.Diagnostics;
 using Injector.Configuration;
 using Injector.Core.Admission;
+using Injector.Core.Configuration;
 using Injector.Core.Engine;
 using Injector.Diagnostics;
 using Injector.Metrics;
+using Microsoft.AspNetCore.Http;
 
 namespace Injector.Hosting;
 
 /// <summary>
 /// HTTP side of <c>POST /mutate</c>: content type, body cap, timing, logs and metrics. Everything about the
-/// AdmissionReview itself is in <see cref="AdmissionReviewHandler"/>.
+/// AdmissionReview itself is in <see cref="AdmissionReviewHandler"/>. Total: every request gets a review with its uid
+/// or a 400 with a JSON error, whatever is thrown below it, and every answer is counted and timed.
 /// </summary>
 internal sealed class MutateEndpoint
 {
-    private readonly AdmissionReviewHandler _handler;
+    private readonly Func<ReadOnlyMemory<byte>, InjectorConfig, AdmissionOutcome> _handle;
     private readonly ConfigStore _config;
     private readonly InjectorMetrics _metrics;
     private readonly ILogger _logger;
     private readonly long _maxBytes;
 
-    public MutateEndpoint(AdmissionReviewHandler handler, ConfigStore config, InjectorMetrics metrics, ILogger logger, long maxBytes)
+    public MutateEndpoint(Func<ReadOnlyMemory<byte>, InjectorConfig, AdmissionOutcome> handle, ConfigStore config, InjectorMetrics metrics, ILogger logger, long maxBytes)
     {
-        _handler = handler;
+        _handle = handle;
         _config = config;
         _metrics = metrics;
         _logger = logger;
@@ -32,42 +35,59 @@ internal sealed class MutateEndpoint
     public async Task HandleAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
-        var outcome = await ReadAndHandleAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-        Record(outcome, context);
+        AdmissionOutcome outcome;
+        bool failed;
+        try
+        {
+            (outcome, failed) = await ReadAndHandleAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+        {
+            _metrics.Request("aborted");
+            Log.AdmissionAborted(_logger, Remote(context));
+            _metrics.ObserveDuration(Stopwatch.GetElapsedTime(started));
+            return;
+        }
+
+        if (failed)
+        {
+            _metrics.Request("error");
+        }
+        else
+        {
+            Record(outcome, context);
+        }
+
         context.Response.StatusCode = outcome.StatusCode;
         context.Response.ContentType = "application/json";
         context.Response.ContentLength = outcome.Body.Length;
-        await context.Response.Body.WriteAsync(outcome.Body, context.RequestAborted).ConfigureAwait(false);
         _metrics.ObserveDuration(Stopwatch.GetElapsedTime(started));
+        await context.Response.Body.WriteAsync(outcome.Body, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private async Task<AdmissionOutcome> ReadAndHandleAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <returns>The answer, and whether it reports a failure inside the injector (already logged).</returns>
+    private async Task<(AdmissionOutcome Outcome, bool Failed)> ReadAndHandleAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var contentType = request.ContentType;
         if (contentType is null || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
-            return AdmissionReviewHandler.BadRequest($"content type '{contentType ?? "(none)"}' is not supported; send the AdmissionReview as application/json");
+            return (AdmissionReviewHandler.BadRequest($"content type '{contentType ?? "(none)"}' is not supported; send the AdmissionReview as application/json"), false);
         }
 
         if (request.ContentLength > _maxBytes)
         {
-            return AdmissionReviewHandler.BadRequest($"request body of {request.ContentLength} bytes is over the {_maxBytes}-byte limit (--max-request-bytes)");
+            return (AdmissionReviewHandler.BadRequest($"request body of {request.ContentLength} bytes is over the {_maxBytes}-byte limit (--max-request-bytes)"), false);
         }
 
         var initial = (int)Math.Min(request.ContentLength ?? 16 * 1024, _maxBytes) + 1;
         var buffer = ArrayPool<byte>.Shared.Rent(initial);
+        var length = 0;
         try
         {
-            int length = 0;
             while (true)
             {
                 if (length == buffer.Length)
                 {
-                    if (length > _maxBytes)
-                    {
-                        return AdmissionReviewHandler.BadRequest($"request body is over the {_maxBytes}-byte limit (--max-request-bytes)");
-                    }
-
                     var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, _maxBytes + 1));
                     buffer.AsSpan(0, length).CopyTo(bigger);
                     ArrayPool<byte>.Shared.Return(buffer);
@@ -83,16 +103,28 @@ internal sealed class MutateEndpoint
                 length += read;
                 if (length > _maxBytes)
                 {
-                    return AdmissionReviewHandler.BadRequest($"request body is over the {_maxBytes}-byte limit (--max-request-bytes)");
+                    return (AdmissionReviewHandler.BadRequest($"request body is over the {_maxBytes}-byte limit (--max-request-bytes)"), false);
                 }
             }
 
             if (length == 0)
             {
-                return AdmissionReviewHandler.BadRequest("request body is empty; expected an admission.k8s.io/v1 AdmissionReview");
+                return (AdmissionReviewHandler.BadRequest("request body is empty; expected an admission.k8s.io/v1 AdmissionReview"), false);
             }
 
-            return _handler.Handle(buffer.AsMemory(0, length), _config.Current);
+            return (_handle(buffer.AsMemory(0, length), _config.Current), false);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel refused the framing (a malformed chunk, a body cut short, too slow a client).
+            return (AdmissionReviewHandler.BadRequest($"request body could not be read: {ex.Message}"), false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            var outcome = AdmissionFailure.Answer(buffer.AsSpan(0, length), ex);
+            Log.AdmissionFailed(_logger, Remote(request.HttpContext), outcome.Uid ?? "unknown",
+                outcome.StatusCode == 200 ? "with a denial (status 500)" : "with HTTP 400", ex);
+            return (outcome, true);
         }
         finally
         {
@@ -100,12 +132,14 @@ internal sealed class MutateEndpoint
         }
     }
 
+    private static string Remote(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
     private void Record(AdmissionOutcome outcome, HttpContext context)
     {
         if (outcome.Result is not { } result)
         {
             _metrics.Request("bad_request");
-            Log.BadRequest(_logger, context.Connection.RemoteIpAddress?.ToString() ?? "unknown", outcome.Error ?? "bad request");
+            Log.BadRequest(_logger, Remote(context), outcome.Error ?? "bad request");
             return;
         }
 

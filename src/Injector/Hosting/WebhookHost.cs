@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Net.Security;
 using System.Security.Authentication;
 using Injector.Cli;
@@ -12,6 +13,9 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Diagnostics.Metrics;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Injector.Hosting;
 
@@ -46,37 +50,34 @@ internal sealed class WebhookHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <exception cref="StartupException">Config, TLS files or kubeconfig unusable, or a port in use.</exception>
     public static async Task<WebhookHost> StartAsync(ServeOptions options, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.Logging.ClearProviders();
-        if (options.JsonLogs)
-        {
-            builder.Logging.AddJsonConsole(o => o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ");
-        }
-        else
-        {
-            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        }
-
-        builder.Logging.SetMinimumLevel(options.LogLevel);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-
-        var metrics = new InjectorMetrics();
-        ServingCertificate? certificate = null; // loaded after Build, once logging exists; Kestrel reads it per handshake
+        var started = new StrongBox<bool>();
+        ConfigureLogging(builder.Logging, options, started);
+        builder.Services.AddSingleton<InjectorMetrics>();
+        // The injector's meter is enabled for this host's meters only (MeterScope.Local: those made by this host's
+        // IMeterFactory), not by name process-wide as AddMeter would, so two hosts in one process (tests) keep
+        // separate counts. "OpenTelemetry" is the name of the listener OpenTelemetry.Extensions.Hosting registers.
+        builder.Services.AddMetrics(metrics => metrics.EnableMetrics(InjectorMetrics.MeterName, instrumentName: null, listenerName: "OpenTelemetry", MeterScope.Local));
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("injector", serviceVersion: typeof(WebhookHost).Assembly.GetName().Version?.ToString(3)))
+            .WithMetrics(metrics => metrics
+            .AddRuntimeInstrumentation()
+            .AddProcessInstrumentation()
+            .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
 
         var clusterRoles = Rbac.RoleBindingReconcilerOptions.ParseClusterRoles(options.SidecarClusterRoles);
         if (clusterRoles.Count > 0)
         {
             // Sidecars that read the API get a RoleBinding per (namespace, service account) of injected pods.
-            builder.Services.AddSingleton<k8s.IKubernetes>(_ => new k8s.Kubernetes(k8s.KubernetesClientConfiguration.IsInCluster()
-                ? k8s.KubernetesClientConfiguration.InClusterConfig()
-                : k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile()));
+            builder.Services.AddSingleton(KubernetesConnection.Create(options.Kubeconfig, options.KubeContext, Environment.GetEnvironmentVariable));
             builder.Services.AddSingleton(new Rbac.RoleBindingReconcilerOptions { ClusterRoles = clusterRoles });
             builder.Services.AddHostedService<Rbac.RoleBindingReconciler>();
         }
 
-        builder.Services.AddSingleton(metrics);
+        ServingCertificate? certificate = null; // loaded after Build, once logging exists; Kestrel reads it per handshake
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -100,42 +101,115 @@ internal sealed class WebhookHost : IAsyncDisposable
         });
 
         var app = builder.Build();
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Injector");
-        string? caFile = null;
-        var certFile = options.TlsCertFile;
-        var keyFile = options.TlsKeyFile;
-        if (certFile is null || keyFile is null)
+        ConfigStore? config = null;
+        try
         {
-            var dir = options.SelfSignedDir ?? Path.Combine(Path.GetTempPath(), "injector-selfsigned-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            var files = SelfSignedCertificates.Create(dir);
-            (caFile, certFile, keyFile) = (files.CaCertFile, files.CertFile, files.KeyFile);
-            Log.SelfSigned(logger, caFile);
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Injector");
+            // Start listening before the first certificate and config loads are counted: the MeterProvider, and the
+            // metrics subscription that the host would otherwise only start (through start-up validation) in StartAsync.
+            _ = app.Services.GetRequiredService<MeterProvider>();
+            app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
+            var metrics = app.Services.GetRequiredService<InjectorMetrics>();
+            var reload = ReloadSettings.From(options);
+            var (caFile, certFile, keyFile) = CertificateFiles(options, logger);
+            certificate = new ServingCertificate(certFile, keyFile, reload, logger, metrics);
+            certificate.Start();
+            config = new ConfigStore(options.ConfigFile, reload, logger, metrics);
+            config.Start();
+            Map(app, new MutateEndpoint(new AdmissionReviewHandler(new InjectionEngine()).Handle, config, metrics, logger, options.MaxRequestBytes), certificate, config);
+
+            try
+            {
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                // Kestrel's AddressInUseException and friends: say which address, without a stack trace.
+                throw new StartupException($"cannot listen on {options.ListenAddress} ports {options.Port} and {options.HealthPort}: {ex.Message}", ex);
+            }
+
+            started.Value = true;
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+                .Select(a => new Uri(a.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal)))
+                .ToList();
+            var https = addresses.First(a => a.Scheme == "https");
+            var http = addresses.First(a => a.Scheme == "http");
+            Log.Listening(logger, options.ListenAddress, https.Port, http.Port);
+            return new WebhookHost(app, new Uri(https, "/mutate"), new Uri(http, "/"), caFile, certificate, config);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            certificate?.Dispose();
+            config?.Dispose();
+            throw;
+        }
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, ServeOptions options, StrongBox<bool> started)
+    {
+        logging.ClearProviders();
+        if (options.JsonLogs)
+        {
+            // One JSON object per line, for the cluster's log pipeline.
+            logging.AddJsonConsole(o =>
+            {
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+        else
+        {
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            });
         }
 
-        certificate = new ServingCertificate(certFile, keyFile, logger, metrics);
-        certificate.Start(options.ReloadInterval);
-        var config = new ConfigStore(options.ConfigFile, logger, metrics);
-        config.Start(options.ReloadInterval);
-        var loaded = certificate;
-        var endpoint = new MutateEndpoint(new AdmissionReviewHandler(new InjectionEngine()), config, metrics, logger, options.MaxRequestBytes);
+        logging.SetMinimumLevel(options.LogLevel);
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // A failed start (a port in use) becomes one line on stderr; the host's own "Hosting failed to start" error
+        // would add its stack trace to the log.
+        logging.AddFilter("Microsoft.Extensions.Hosting", level => level >= options.LogLevel && (started.Value || level < LogLevel.Error));
+    }
+
+    private static (string? CaFile, string CertFile, string KeyFile) CertificateFiles(ServeOptions options, ILogger logger)
+    {
+        if (options.TlsCertFile is { } certFile && options.TlsKeyFile is { } keyFile)
+        {
+            return (null, certFile, keyFile);
+        }
+
+        var dir = options.SelfSignedDir ?? Path.Combine(Path.GetTempPath(), "injector-selfsigned-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        SelfSignedCertificates.Files files;
+        try
+        {
+            files = SelfSignedCertificates.Create(dir);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException($"cannot write the self-signed certificate to '{dir}' (--self-signed-dir): {ex.Message}", ex);
+        }
+
+        Log.SelfSigned(logger, files.CaCertFile);
+        return (files.CaCertFile, files.CertFile, files.KeyFile);
+    }
+
+    private static void Map(WebApplication app, MutateEndpoint endpoint, ServingCertificate certificate, ConfigStore config)
+    {
+        // /metrics, on the plain port only: OpenTelemetry's Prometheus exporter (text format 0.0.4, or OpenMetrics when asked).
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(context => !context.Request.IsHttps && context.Request.Path == "/metrics");
         app.MapPost("/mutate", context => context.Request.IsHttps ? endpoint.HandleAsync(context) : NotFound(context));
         app.MapGet("/healthz", context => context.Request.IsHttps ? NotFound(context) : Text(context, 200, "ok\n"));
-        app.MapGet("/readyz", context => context.Request.IsHttps
-            ? NotFound(context)
-            : loaded.IsLoaded ? Text(context, 200, "ready\n") : Text(context, 503, "no serving certificate\n"));
-        app.MapGet("/metrics", context => context.Request.IsHttps
-            ? NotFound(context)
-            : Text(context, 200, metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
-
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .Select(a => new Uri(a.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal)))
-            .ToList();
-        var https = addresses.First(a => a.Scheme == "https");
-        var http = addresses.First(a => a.Scheme == "http");
-        Log.Listening(logger, options.ListenAddress, https.Port, http.Port);
-        return new WebhookHost(app, new Uri(https, "/mutate"), new Uri(http, "/"), caFile, loaded, config);
+        app.MapGet("/readyz", context => context.Request.IsHttps ? NotFound(context) : Ready(context, certificate, config));
     }
+
+    /// <summary>Ready once a serving certificate and a config are loaded (both are kept through failed reloads).</summary>
+    private static Task Ready(HttpContext context, ServingCertificate certificate, ConfigStore config) =>
+        !certificate.IsLoaded ? Text(context, 503, "not ready: no serving certificate loaded\n")
+        : !config.IsLoaded ? Text(context, 503, "not ready: no config loaded\n")
+        : Text(context, 200, "ready\n");
 
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
 

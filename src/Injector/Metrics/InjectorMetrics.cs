@@ -1,116 +1,129 @@
-using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
+using System.Diagnostics.Metrics;
 
 namespace Injector.Metrics;
 
 /// <summary>
-/// Prometheus metrics in the text exposition format. Hand-rolled: a handful of counters and one histogram do not
-/// need a client library, and this keeps the hot path at an Interlocked increment.
+/// The injector's own instruments, on the <c>Injector</c> <see cref="Meter"/>; OpenTelemetry's Prometheus exporter
+/// serves them on <c>/metrics</c> (a counter named <c>x</c> is exposed as <c>x_total</c>, a unit <c>s</c> adds
+/// <c>_seconds</c>). Names and labels are listed in the README; process and runtime metrics come from
+/// OpenTelemetry's instrumentation next to them. The meter comes from the host's <see cref="IMeterFactory"/>, so
+/// two hosts in one process (tests) do not count each other's requests.
 /// </summary>
 internal sealed class InjectorMetrics
 {
-    private static readonly double[] Buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+    public const string MeterName = "Injector";
 
-    private readonly ConcurrentDictionary<string, Counter> _requests = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Counter> _injections = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Counter> _skips = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Counter> _denials = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Counter> _tlsReloads = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Counter> _configReloads = new(StringComparer.Ordinal);
-    private readonly long[] _bucketCounts = new long[Buckets.Length];
-    private long _durationCount;
-    private long _durationSumTicks;
-    private volatile string _revision = string.Empty;
+    /// <summary>Bucket bounds of the admission latency histogram, in seconds.</summary>
+    public static readonly IReadOnlyList<double> DurationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+    private const int MaxRevisions = 64;
+    private static readonly string[] RequestResults = ["injected", "unchanged", "skipped", "denied", "bad_request", "error", "aborted"];
+    private static readonly string[] ConfigFailureReasons = ["unreadable", "empty", "invalid"];
+    private static readonly string[] TlsFailureReasons = ["unreadable", "invalid", "expired", "not-yet-valid"];
+
+    private readonly Counter<long> _requests;
+    private readonly Counter<long> _injections;
+    private readonly Counter<long> _skips;
+    private readonly Counter<long> _denials;
+    private readonly Counter<long> _tlsReloads;
+    private readonly Counter<long> _configReloads;
+    private readonly Histogram<double> _duration;
+    private readonly Lock _revisionsGate = new();
+    private readonly List<string> _revisions = []; // the one in force last; earlier ones report 0
+
     private long _certNotAfterUnix;
 
-    /// <summary>result: injected, unchanged, skipped, denied, bad_request.</summary>
-    public void Request(string result) => Get(_requests, result).Increment();
+    public InjectorMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(MeterName);
+        _requests = meter.CreateCounter<long>("injector_admission_requests", description:
+            "AdmissionReview requests answered, by result: injected, unchanged, skipped, denied, bad_request, error (failed inside the injector; answered with a denial), aborted (client went away).");
+        _injections = meter.CreateCounter<long>("injector_injections", description: "Sidecars injected, by sidecar.");
+        _skips = meter.CreateCounter<long>("injector_skips", description: "Reviews admitted without injection, by reason.");
+        _denials = meter.CreateCounter<long>("injector_denials", description: "Pods denied, by reason.");
+        _tlsReloads = meter.CreateCounter<long>("injector_tls_reloads", description:
+            "Serving certificate loads, by result (ok, error) and, for errors, reason (unreadable, invalid, expired, not-yet-valid).");
+        _configReloads = meter.CreateCounter<long>("injector_config_reloads", description:
+            "Config file loads, by result (ok, error) and, for errors, reason (unreadable, empty, invalid).");
+        _duration = meter.CreateHistogram("injector_admission_duration", unit: "s",
+            description: "Time to read, handle and answer one AdmissionReview.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        // Every known series starts at 0, so rate() and increase() see the first event (Prometheus practice).
+        foreach (var result in RequestResults)
+        {
+            Request(result, 0);
+        }
 
-    public void Injection(string sidecar) => Get(_injections, sidecar).Increment();
+        foreach (var reason in ConfigFailureReasons)
+        {
+            _configReloads.Add(0, new("result", "error"), new("reason", reason));
+        }
 
-    public void Skip(string reason) => Get(_skips, reason).Increment();
+        foreach (var reason in TlsFailureReasons)
+        {
+            _tlsReloads.Add(0, new("result", "error"), new("reason", reason));
+        }
 
-    public void Denial(string reason) => Get(_denials, reason).Increment();
+        meter.CreateObservableGauge("injector_config_info", ObserveRevisions,
+            description: "1 for the config revision in force (written into sidecars.dev/status), 0 for revisions used before it.");
+        meter.CreateObservableGauge("injector_tls_certificate_expiry", () => Interlocked.Read(ref _certNotAfterUnix), unit: "s",
+            description: "Unix time the serving certificate in use expires.");
+    }
 
-    public void TlsReloads(string result) => Get(_tlsReloads, result).Increment();
+    public void Request(string result) => Request(result, 1);
 
-    public void ConfigReloads(string result) => Get(_configReloads, result).Increment();
+    private void Request(string result, int count) => _requests.Add(count, new KeyValuePair<string, object?>("result", result));
 
-    public void SetConfigRevision(string revision) => _revision = revision;
+    public void Injection(string sidecar) => _injections.Add(1, new KeyValuePair<string, object?>("sidecar", sidecar));
+
+    public void Skip(string reason) => _skips.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void Denial(string reason) => _denials.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void TlsReload(string result, string? reason = null) => Reload(_tlsReloads, result, reason);
+
+    public void ConfigReload(string result, string? reason = null) => Reload(_configReloads, result, reason);
+
+    public void SetConfigRevision(string revision)
+    {
+        lock (_revisionsGate)
+        {
+            _revisions.Remove(revision);
+            _revisions.Add(revision);
+            if (_revisions.Count > MaxRevisions)
+            {
+                _revisions.RemoveAt(0);
+            }
+        }
+    }
 
     public void SetCertificateExpiry(DateTime notAfter) =>
         Interlocked.Exchange(ref _certNotAfterUnix, new DateTimeOffset(notAfter.ToUniversalTime()).ToUnixTimeSeconds());
 
-    public void ObserveDuration(TimeSpan elapsed)
+    public void ObserveDuration(TimeSpan elapsed) => _duration.Record(elapsed.TotalSeconds);
+
+    private static void Reload(Counter<long> counter, string result, string? reason)
     {
-        var seconds = elapsed.TotalSeconds;
-        for (int i = 0; i < Buckets.Length; i++)
+        if (reason is null)
         {
-            if (seconds <= Buckets[i])
-            {
-                Interlocked.Increment(ref _bucketCounts[i]);
-                break;
-            }
+            counter.Add(1, new KeyValuePair<string, object?>("result", result));
         }
-
-        Interlocked.Increment(ref _durationCount);
-        Interlocked.Add(ref _durationSumTicks, elapsed.Ticks);
-    }
-
-    public string Render()
-    {
-        var sb = new StringBuilder(2048);
-        Family(sb, "injector_admission_requests_total", "AdmissionReview requests by result.", "counter", "result", _requests);
-        Family(sb, "injector_injections_total", "Sidecars injected, by sidecar.", "counter", "sidecar", _injections);
-        Family(sb, "injector_skips_total", "Reviews admitted without injection, by reason.", "counter", "reason", _skips);
-        Family(sb, "injector_denials_total", "Pods denied, by reason.", "counter", "reason", _denials);
-        Family(sb, "injector_tls_reloads_total", "Serving certificate loads, by result.", "counter", "result", _tlsReloads);
-        Family(sb, "injector_config_reloads_total", "Config file loads, by result.", "counter", "result", _configReloads);
-
-        sb.Append("# HELP injector_admission_duration_seconds Time to handle one AdmissionReview.\n");
-        sb.Append("# TYPE injector_admission_duration_seconds histogram\n");
-        long cumulative = 0;
-        for (int i = 0; i < Buckets.Length; i++)
+        else
         {
-            cumulative += Interlocked.Read(ref _bucketCounts[i]);
-            sb.Append(CultureInfo.InvariantCulture, $"injector_admission_duration_seconds_bucket{{le=\"{Buckets[i].ToString(CultureInfo.InvariantCulture)}\"}} {cumulative}\n");
-        }
-
-        var count = Interlocked.Read(ref _durationCount);
-        sb.Append(CultureInfo.InvariantCulture, $"injector_admission_duration_seconds_bucket{{le=\"+Inf\"}} {count}\n");
-        sb.Append(CultureInfo.InvariantCulture, $"injector_admission_duration_seconds_sum {TimeSpan.FromTicks(Interlocked.Read(ref _durationSumTicks)).TotalSeconds.ToString("R", CultureInfo.InvariantCulture)}\n");
-        sb.Append(CultureInfo.InvariantCulture, $"injector_admission_duration_seconds_count {count}\n");
-
-        sb.Append("# HELP injector_config_info The config revision in force (written into sidecars.dev/status).\n");
-        sb.Append("# TYPE injector_config_info gauge\n");
-        sb.Append(CultureInfo.InvariantCulture, $"injector_config_info{{revision=\"{_revision}\"}} 1\n");
-        sb.Append("# HELP injector_tls_certificate_expiry_seconds Unix time the serving certificate expires.\n");
-        sb.Append("# TYPE injector_tls_certificate_expiry_seconds gauge\n");
-        sb.Append(CultureInfo.InvariantCulture, $"injector_tls_certificate_expiry_seconds {Interlocked.Read(ref _certNotAfterUnix)}\n");
-        return sb.ToString();
-    }
-
-    private static void Family(StringBuilder sb, string name, string help, string type, string label, ConcurrentDictionary<string, Counter> values)
-    {
-        sb.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n");
-        foreach (var (value, counter) in values.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"{name}{{{label}=\"{Escape(value)}\"}} {counter.Value}\n");
+            counter.Add(1, new KeyValuePair<string, object?>("result", result), new KeyValuePair<string, object?>("reason", reason));
         }
     }
 
-    private static string Escape(string value) =>
-        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
-
-    private static Counter Get(ConcurrentDictionary<string, Counter> map, string key) => map.GetOrAdd(key, static _ => new Counter());
-
-    private sealed class Counter
+    /// <summary>
+    /// 1 for the revision in force and 0 for the ones before it: the exporter keeps every series it has seen, so
+    /// an earlier revision must be reported as 0 rather than left at 1.
+    /// </summary>
+    private IEnumerable<Measurement<int>> ObserveRevisions()
     {
-        private long _value;
-
-        public long Value => Interlocked.Read(ref _value);
-
-        public void Increment() => Interlocked.Increment(ref _value);
+        lock (_revisionsGate)
+        {
+            return [.. _revisions.Select((revision, i) => new Measurement<int>(i == _revisions.Count - 1 ? 1 : 0, new KeyValuePair<string, object?>("revision", revision)))];
+        }
     }
 }

@@ -84,6 +84,23 @@ public sealed class AdmissionChainTests
     }
 
     [Fact]
+    public void A_probe_another_webhook_rewrote_is_kept_and_no_longer_claimed()
+    {
+        // Istio after us rewrites appup's readiness probe to its own health port; on reinvocation ours is gone.
+        IReadOnlyList<IMutatingWebhook> webhooks = [new InjectorWebhook(), new IstioLikeWebhook()];
+        var chain = new AdmissionChain(AdmissionChain.StandardPlugins(), webhooks);
+
+        var run = chain.Admit(AllSidecarsPod());
+
+        ChainExpectations.AssertSettled(chain, webhooks, run);
+        var app = PodDefaults.Items(run.Pod!["spec"]!.AsObject(), "containers").Single(c => PodDefaults.Text(c["name"]) == "app");
+        Assert.Equal("/app-health/app/readyz", PodDefaults.Text(app["readinessProbe"]!["httpGet"]!["path"]));
+        Assert.Contains(run.CallsTo(InjectorWebhook.WebhookName).Last().Response.Warnings, w => w.Contains("readinessProbe", StringComparison.Ordinal));
+        var status = InjectionStatus.TryParse(run.Pod["metadata"]!["annotations"]![AnnotationKeys.Status]!.GetValue<string>(), out _)!;
+        Assert.DoesNotContain("readinessProbe", status.Targets["app"].Set.Keys);
+    }
+
+    [Fact]
     public void A_config_rollout_between_the_rounds_converges_to_the_new_images()
     {
         // Round 0 is answered by a replica with the old config, round 1 by one that moved the images elsewhere.

@@ -86,20 +86,44 @@ public sealed partial class ProgramTests
         using var injector = InjectorProgram.Start(["inject", "-f", "-"], stdin: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: {sidecars.dev/inject: envoy}\nspec:\n  containers: [{name: a, image: x}]\n");
 
         Assert.Equal(1, await injector.WaitForExitAsync());
-        Assert.Contains("stderr: error: Pod/p: annotation sidecars.dev/inject: unknown sidecar 'envoy'", injector.Output, StringComparison.Ordinal);
+        Assert.Contains("stderr: error: document 1 (Pod/p, line 1): annotation sidecars.dev/inject: unknown sidecar 'envoy'", injector.Output, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData(new[] { "--port", "http" }, "--port: 'http' is not a whole number")]
     [InlineData(new[] { "--tls-cert-file", "/x" }, "--tls-cert-file and --tls-key-file go together")]
-    [InlineData(new[] { "--verbose" }, "unknown flag '--verbose' for serve")]
-    [InlineData(new[] { "inject" }, "inject needs -f FILE")]
+    [InlineData(new[] { "--verbose" }, "Unrecognized command or argument '--verbose'")]
+    [InlineData(new[] { "inject" }, "Option '--filename' is required")]
     public async Task Bad_command_lines_exit_2_with_the_reason(string[] args, string expected)
     {
         using var injector = InjectorProgram.Start(args);
 
         Assert.Equal(2, await injector.WaitForExitAsync());
         Assert.Contains(expected, injector.Output, StringComparison.Ordinal);
+        Assert.Single(injector.Lines); // one line, no stack trace
+    }
+
+    [Theory]
+    [InlineData(new[] { "--help" }, "serve")]
+    [InlineData(new[] { "serve", "--help" }, "--tls-cert-file")]
+    [InlineData(new[] { "inject", "--help" }, "-f")]
+    [InlineData(new[] { "inject", "-h" }, "-f")]
+    public async Task Help_is_served_on_every_verb_and_exits_0(string[] args, string expected)
+    {
+        using var injector = InjectorProgram.Start(args);
+
+        Assert.Equal(0, await injector.WaitForExitAsync());
+        Assert.Contains(expected, injector.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("stderr:", injector.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Version_prints_the_injector_version()
+    {
+        using var injector = InjectorProgram.Start(["--version"]);
+
+        Assert.Equal(0, await injector.WaitForExitAsync());
+        Assert.Matches(@"^0\.1\.0(\+[0-9a-f]+)?$", Assert.Single(injector.Lines).Text);
     }
 
     [GeneratedRegex(@"https://[^:]+:(\d+)/mutate")]

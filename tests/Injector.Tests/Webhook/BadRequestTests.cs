@@ -72,9 +72,13 @@ public sealed class BadRequestTests : IClassFixture<WebhookFixture>
         Assert.Equal("ok\n", await plain.GetStringAsync(new Uri(_webhook.Host.HealthUri, "/healthz")));
         Assert.Equal("ready\n", await plain.GetStringAsync(new Uri(_webhook.Host.HealthUri, "/readyz")));
         var metrics = await plain.GetStringAsync(new Uri(_webhook.Host.HealthUri, "/metrics"));
-        Assert.Matches("injector_denials_total\\{reason=\"invalid-annotation\"\\} [1-9]", metrics);
-        Assert.Matches("injector_admission_duration_seconds_count [1-9]", metrics);
-        Assert.Contains("injector_config_info{revision=\"", metrics, StringComparison.Ordinal);
+        Assert.True(PrometheusText.Sum(metrics, "injector_denials_total", "reason=\"invalid-annotation\"") >= 1, metrics);
+        Assert.True(PrometheusText.Sum(metrics, "injector_admission_requests_total", "result=\"denied\"") >= 1, metrics);
+        Assert.True(PrometheusText.Sum(metrics, "injector_admission_duration_seconds_count") >= 1, metrics);
+        Assert.Contains($"revision=\"{_webhook.Host.Config.Current.Revision}\"", metrics, StringComparison.Ordinal);
+        Assert.True(PrometheusText.Sum(metrics, "injector_tls_certificate_expiry_seconds") > DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        Assert.True(PrometheusText.Sum(metrics, "process_cpu_time_seconds_total") > 0, "process metrics");
+        Assert.True(PrometheusText.Sum(metrics, "dotnet_gc_heap_total_allocated_bytes_total") > 0, "runtime metrics");
     }
 
     /// <summary>Content without a Content-Length, sent chunked, so only the server's own counting can stop it.</summary>
