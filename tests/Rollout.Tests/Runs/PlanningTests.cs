@@ -36,6 +36,7 @@ public sealed class PlanningTests
         world.InjectorConfigMap(Configs.AppUpImage("0.2.0"));
         world.Deployment("shop", "web");
         world.Deployment("shop", "cart");
+        world.Deployments.SetBehavior("shop", "cart", TestKit.Kube.Simulation.RolloutBehavior.Ignore); // it would heal the status below
         world.Kube.Store.Mutate(ResourceTypes.Deployment, "shop", "cart", d => d.Set("status.availableReplicas", 1), "status");
         world.Kube.Store.Create(new JsonObject
         {
