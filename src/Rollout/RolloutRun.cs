@@ -33,6 +33,7 @@ public static class RolloutRun
         }
 
         IPodMatcher matcher;
+        DriftMatcher? drift = null;
         var podSelector = options.LabelSelector;
         if (options.ByDrift)
         {
@@ -56,7 +57,8 @@ public static class RolloutRun
 
             var source = options.ConfigFile ?? $"ConfigMap {options.InjectorNamespace}/{options.InjectorConfigMap}";
             reporter.Log(Verbosity.Info, $"looking for sidecars the injector would now inject differently (config revision {config.Revision} from {source})");
-            matcher = new DriftMatcher(new DriftDetector(config));
+            drift = new DriftMatcher(new DriftDetector(config));
+            matcher = drift;
 
             // Only injected pods can carry drift: the injector labels them, so the server filters the rest out.
             var injected = $"{AnnotationKeys.InjectedLabel}=true";
@@ -75,7 +77,9 @@ public static class RolloutRun
             Deployments = options.Filters.IncludeDeployments,
             StatefulSets = options.Filters.IncludeStatefulSets,
             DaemonSets = options.Filters.IncludeDaemonSets,
+            PageSize = options.ChunkSize,
         };
+        var listing = time.GetTimestamp();
         ClusterSnapshot snapshot;
         try
         {
@@ -97,13 +101,18 @@ public static class RolloutRun
             reporter.Log(Verbosity.Warn, warning);
         }
 
+        var listed = time.GetElapsedTime(listing);
+        var selecting = time.GetTimestamp();
         var owners = new OwnerResolver(snapshot.ReplicaSets, replicaSetsListed: scope.Deployments);
         var selection = WorkloadSelector.Select(snapshot.Pods, owners, matcher, options.Filters);
         var plans = RestartPlanner.Plan(selection.Workloads, snapshot.Workloads, snapshot.Budgets);
+        var selected = time.GetElapsedTime(selecting);
         rows.AddRange(selection.Skipped.Select(s => new SummaryRow(RunSummary.Skipped, s.Subject, "", s.Reason)));
         rows.AddRange(plans.Where(p => !p.Restart).Select(p => new SummaryRow(RunSummary.Skipped, p.Workload.ToString(), p.Selected.Because, p.SkipReason!)));
         var restarts = plans.Where(p => p.Restart).ToList();
-        reporter.Log(Verbosity.Debug, $"listed {snapshot.Pods.Count} pods, {snapshot.ReplicaSets.Count} ReplicaSets, {snapshot.Workloads.Count} workloads, {snapshot.Budgets.Count} PodDisruptionBudgets");
+        reporter.Log(Verbosity.Debug, $"listed {snapshot.Pods.Count} pods, {snapshot.ReplicaSets.Count} ReplicaSets, {snapshot.Workloads.Count} workloads, " +
+            $"{snapshot.Budgets.Count} PodDisruptionBudgets in {Durations.Format(listed)}; examined {selection.PodsExamined} pods in {Durations.Format(selected)}" +
+            (drift is null ? "" : $" (the engine ran on {drift.Judged}; pods of one controller with the same annotations and images share a verdict)"));
         if (options.ClientDryRun)
         {
             reporter.Plan(selection, plans, willRestart: false);

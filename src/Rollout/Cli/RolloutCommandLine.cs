@@ -199,6 +199,8 @@ public static class RolloutCommandLine
 
         public Option<TimeSpan?> Timeout { get; } = Parsed<TimeSpan?>("--timeout", "How long to wait for one rollout to complete (e.g. 300s, 10m) [default: 300s]", "DURATION", () => null, t => Duration(t));
 
+        public Option<int> ChunkSize { get; } = Parsed("--chunk-size", "Objects per list page, as kubectl's --chunk-size", "N", () => 500, t => Count(t, 1, 100_000));
+
         public Option<Verbosity?> LogLevel { get; } = Parsed<Verbosity?>("--log-level", "debug, info, warn or error [default: info]", "LEVEL", () => null, t => Level(t));
 
         public void AddTo(Command command)
@@ -206,7 +208,7 @@ public static class RolloutCommandLine
             foreach (var option in new Option[]
             {
                 Kubeconfig, Context, InjectorNamespace, InjectorConfig, IncludeNamespace, ExcludeNamespace, IncludeDaemonSet,
-                IncludeStatefulSet, ExcludeDeployments, Selector, AnnotationPrefix, Timeout, LogLevel,
+                IncludeStatefulSet, ExcludeDeployments, Selector, AnnotationPrefix, Timeout, ChunkSize, LogLevel,
             })
             {
                 command.Options.Add(option);
@@ -303,6 +305,7 @@ public static class RolloutCommandLine
             ConfigFile = result.GetValue(_config),
             LogLevel = result.GetValue(common.LogLevel) ?? Verbosity.Info,
             LogFormat = result.GetValue(_logFormat) ?? OutputFormat.Text,
+            ChunkSize = result.GetValue(common.ChunkSize),
         };
 
         private static DryRunMode DryRun(string text) => text.Trim().ToLowerInvariant() switch
@@ -363,6 +366,7 @@ public static class RolloutCommandLine
             Identity = result.GetValue(_identity),
             LogLevel = result.GetValue(common.LogLevel) ?? Verbosity.Info,
             LogFormat = result.GetValue(_logFormat),
+            ChunkSize = result.GetValue(common.ChunkSize),
         };
     }
 }

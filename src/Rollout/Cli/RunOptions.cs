@@ -35,6 +35,9 @@ public sealed record RunOptions
 
     public string? ConfigFile { get; init; }
 
+    /// <summary>Objects per list page (kubectl's <c>--chunk-size</c>).</summary>
+    public int ChunkSize { get; init; } = 500;
+
     public Verbosity LogLevel { get; init; } = Verbosity.Info;
 
     public OutputFormat LogFormat { get; init; } = OutputFormat.Text;

@@ -48,6 +48,9 @@ public sealed record WatchOptions
     /// <summary>Null: the pod's name (POD_NAME, else the host name) plus a random suffix.</summary>
     public string? Identity { get; init; }
 
+    /// <summary>Objects per list page (kubectl's <c>--chunk-size</c>).</summary>
+    public int ChunkSize { get; init; } = 500;
+
     public Verbosity LogLevel { get; init; } = Verbosity.Info;
 
     /// <summary>Null: JSON when stdout is not a terminal.</summary>
