@@ -41,7 +41,7 @@ public sealed class DriftMatcher : IPodMatcher
         Inspected++;
         Judged++;
         var verdict = drift.Blocker is { } blocker ? PodMatch.Blocked(blocker)
-            : drift.Outdated ? PodMatch.Because(drift.Sidecars.Select(s => s.ToString()).ToList())
+            : drift.Outdated ? PodMatch.Because(drift.Sidecars.Select(s => s.ToString()).ToList()) with { Sidecars = drift.Sidecars.Select(s => s.Sidecar).ToList() }
             : PodMatch.None;
         if (key is not null)
         {

@@ -7,8 +7,8 @@ namespace Rollout.Execution;
 /// <summary>The calls one rollout makes: the restart patch, reads of the workload while waiting, its pods on failure.</summary>
 public interface IWorkloadApi
 {
-    /// <summary>Sends the merge patch (with <c>dryRun=All</c> when asked); returns the resulting <c>metadata.generation</c>.</summary>
-    Task<long> PatchTemplateAsync(WorkloadRef workload, string mergePatch, bool dryRun, CancellationToken cancellationToken);
+    /// <summary>Sends the merge patch (with <c>dryRun=All</c> when asked); returns the object the API server answered with.</summary>
+    Task<WorkloadState> PatchTemplateAsync(WorkloadRef workload, string mergePatch, bool dryRun, CancellationToken cancellationToken);
 
     /// <summary>The workload now, or null when it is gone (404).</summary>
     Task<WorkloadState?> GetAsync(WorkloadRef workload, CancellationToken cancellationToken);

@@ -147,18 +147,23 @@ public sealed class WorkloadRollout
         }
     }
 
-    private async Task<long> PatchWithRetriesAsync(Selection.WorkloadRef workload, string body, CancellationToken abort)
+    private async Task<long> PatchWithRetriesAsync(Selection.WorkloadRef workload, string body, CancellationToken abort) =>
+        (await PatchWithRetriesAsync(_api, workload, body, _settings.ServerDryRun, _settings.PatchAttempts, _time, abort).ConfigureAwait(false)).Generation;
+
+    /// <summary>The patch, retried with backoff on 409, 429, 5xx and transport errors; other answers are thrown.</summary>
+    public static async Task<WorkloadState> PatchWithRetriesAsync(IWorkloadApi api, Selection.WorkloadRef workload, string body, bool dryRun, int attempts, TimeProvider time, CancellationToken abort)
     {
+        ArgumentNullException.ThrowIfNull(api);
         var backoff = new Sidecars.Kube.Backoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5));
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await _api.PatchTemplateAsync(workload, body, _settings.ServerDryRun, abort).ConfigureAwait(false);
+                return await api.PatchTemplateAsync(workload, body, dryRun, abort).ConfigureAwait(false);
             }
-            catch (Exception ex) when (attempt < _settings.PatchAttempts && KubeErrors.IsTransient(ex) && !abort.IsCancellationRequested)
+            catch (Exception ex) when (attempt < attempts && KubeErrors.IsTransient(ex) && !abort.IsCancellationRequested)
             {
-                await Task.Delay(backoff.Next(), _time, abort).ConfigureAwait(false);
+                await Task.Delay(backoff.Next(), time, abort).ConfigureAwait(false);
             }
         }
     }

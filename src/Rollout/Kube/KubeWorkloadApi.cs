@@ -18,18 +18,17 @@ public sealed class KubeWorkloadApi : IWorkloadApi
         _client = client;
     }
 
-    public async Task<long> PatchTemplateAsync(WorkloadRef workload, string mergePatch, bool dryRun, CancellationToken cancellationToken)
+    public async Task<WorkloadState> PatchTemplateAsync(WorkloadRef workload, string mergePatch, bool dryRun, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workload);
         var patch = new V1Patch(mergePatch, V1Patch.PatchType.MergePatch);
         var dry = dryRun ? DryRunAll : null;
-        var metadata = workload.Kind switch
+        return workload.Kind switch
         {
-            WorkloadKind.Deployment => (await _client.AppsV1.PatchNamespacedDeploymentAsync(patch, workload.Name, workload.Namespace, dryRun: dry, cancellationToken: cancellationToken).ConfigureAwait(false)).Metadata,
-            WorkloadKind.StatefulSet => (await _client.AppsV1.PatchNamespacedStatefulSetAsync(patch, workload.Name, workload.Namespace, dryRun: dry, cancellationToken: cancellationToken).ConfigureAwait(false)).Metadata,
-            _ => (await _client.AppsV1.PatchNamespacedDaemonSetAsync(patch, workload.Name, workload.Namespace, dryRun: dry, cancellationToken: cancellationToken).ConfigureAwait(false)).Metadata,
+            WorkloadKind.Deployment => WorkloadState.From(await _client.AppsV1.PatchNamespacedDeploymentAsync(patch, workload.Name, workload.Namespace, dryRun: dry, cancellationToken: cancellationToken).ConfigureAwait(false)),
+            WorkloadKind.StatefulSet => WorkloadState.From(await _client.AppsV1.PatchNamespacedStatefulSetAsync(patch, workload.Name, workload.Namespace, dryRun: dry, cancellationToken: cancellationToken).ConfigureAwait(false)),
+            _ => WorkloadState.From(await _client.AppsV1.PatchNamespacedDaemonSetAsync(patch, workload.Name, workload.Namespace, dryRun: dry, cancellationToken: cancellationToken).ConfigureAwait(false)),
         };
-        return metadata?.Generation ?? 0;
     }
 
     public async Task<WorkloadState?> GetAsync(WorkloadRef workload, CancellationToken cancellationToken)

@@ -9,6 +9,9 @@ public sealed record PodMatch(bool Matches, IReadOnlyList<string> Reasons, strin
 {
     public static PodMatch None { get; } = new(false, []);
 
+    /// <summary>The sidecars that are out of date (drift selection; empty when selecting by container name).</summary>
+    public IReadOnlyList<string> Sidecars { get; init; } = [];
+
     public static PodMatch Because(IReadOnlyList<string> reasons) => new(true, reasons);
 
     public static PodMatch Blocked(string blocker) => new(false, [], blocker);

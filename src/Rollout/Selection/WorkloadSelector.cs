@@ -59,6 +59,11 @@ public static class WorkloadSelector
                 acc.Reasons.Add(reason);
             }
 
+            foreach (var sidecar in match.Sidecars)
+            {
+                acc.Sidecars.Add(sidecar);
+            }
+
             if (match.Blocker is not null)
             {
                 acc.Blockers.Add(match.Blocker);
@@ -74,7 +79,7 @@ public static class WorkloadSelector
             }
             else
             {
-                selected.Add(new SelectedWorkload(workload, acc.Reasons.ToList(), acc.Pods));
+                selected.Add(new SelectedWorkload(workload, acc.Reasons.ToList(), acc.Pods) { Sidecars = acc.Sidecars.ToList() });
             }
         }
 
@@ -109,6 +114,8 @@ public static class WorkloadSelector
         public OrderedSet Reasons { get; } = new();
 
         public OrderedSet Blockers { get; } = new();
+
+        public OrderedSet Sidecars { get; } = new();
     }
 
     private sealed class OrderedSet
