@@ -1,11 +1,11 @@
 using k8s.Models;
-using Rollout.Selection;
 
 namespace Rollout.Watch;
 
 /// <summary>
 /// Whether a restart is done, judged from the pods the watch already watches (its RBAC has no read of the
-/// workloads): as many pods as the workload wants, every one created after the restart, ready, and none leaving.
+/// workloads): none of the pods it replaces is left, there are as many pods as the workload wants, all ready and
+/// none leaving. (Creation times are whole seconds, too coarse to tell a pod created just before the restart.)
 /// </summary>
 public static class RolloutSettle
 {
@@ -20,11 +20,9 @@ public static class RolloutSettle
     {
         ArgumentNullException.ThrowIfNull(restart);
         ArgumentNullException.ThrowIfNull(pods);
-        // creationTimestamp has whole seconds: a pod created in the second of the patch counts as new.
-        var since = restart.PatchedAt.AddTicks(-(restart.PatchedAt.Ticks % TimeSpan.TicksPerSecond));
         var settled = pods.Count >= restart.Desired && pods.All(p =>
             p.Metadata?.DeletionTimestamp is null &&
-            p.Metadata?.CreationTimestamp is { } created && KubeTime.Utc(created) >= since &&
+            !restart.OldPods.Contains(p.Metadata?.Uid ?? "") &&
             p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true);
         if (settled)
         {

@@ -189,7 +189,7 @@ public sealed partial class RolloutWatcher
                     break;
                 }
 
-                await RestartAsync(start.Selected, cancellationToken).ConfigureAwait(false);
+                await RestartAsync(start.Selected, podsByWorkload.GetValueOrDefault(start.Selected.Workload) ?? [], cancellationToken).ConfigureAwait(false);
             }
 
             owner._metrics.InFlight(_state.InFlight.Count);
@@ -303,7 +303,7 @@ public sealed partial class RolloutWatcher
             }
         }
 
-        private async Task RestartAsync(SelectedWorkload selected, CancellationToken cancellationToken)
+        private async Task RestartAsync(SelectedWorkload selected, List<V1Pod> currentPods, CancellationToken cancellationToken)
         {
             var workload = selected.Workload;
             var now = owner._time.GetUtcNow();
@@ -347,7 +347,10 @@ public sealed partial class RolloutWatcher
             }
 
             var desired = answer.Deployment?.Spec?.Replicas ?? answer.StatefulSet?.Spec?.Replicas ?? answer.DaemonSet?.Status?.DesiredNumberScheduled ?? 1;
-            _state.InFlight[workload] = new InFlightRestart(workload, now, desired, now + owner._pace.Timeout, selected.Because);
+            _state.InFlight[workload] = new InFlightRestart(workload, now, desired, now + owner._pace.Timeout, selected.Because)
+            {
+                OldPods = currentPods.Select(p => p.Metadata?.Uid).OfType<string>().ToHashSet(StringComparer.Ordinal),
+            };
             _state.LastRestart[workload] = new RestartRecord(now, revision, RestartOutcome.InFlight);
             _state.LastStart = now;
             Interlocked.Increment(ref owner._restarts);

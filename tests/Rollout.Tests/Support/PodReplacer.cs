@@ -51,7 +51,7 @@ public sealed class PodReplacer : IDisposable
         var store = _world.Kube.Store;
         var ns = workload.Namespace()!;
         var app = workload.StringAt("spec.selector.matchLabels.app")!;
-        var yaml = store.Get(ResourceTypes.ConfigMap, "sidecars-system", "injector-config")?.StringAt("data.config.yaml");
+        var yaml = (string?)store.Get(ResourceTypes.ConfigMap, "sidecars-system", "injector-config")?["data"]?["config.yaml"];
         var config = yaml is null ? Configs.Old : InjectorConfig.Parse(yaml);
         var old = store.List(ResourceTypes.Pod, ns).Where(p => p.StringAt("metadata.labels.app") == app).ToList();
         foreach (var pod in old)
