@@ -17,6 +17,7 @@ public sealed partial class DockerfileTests
         { "Proa", "proa", true },
         { "Injector", "injector", false },
         { "Canary", "canary-controller", false },
+        { "Rollout", "sidecar-rollout", false },
     };
 
     private static string[] Lines(string project) =>
