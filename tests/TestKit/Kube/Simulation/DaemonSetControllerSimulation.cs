@@ -17,15 +17,14 @@ public sealed class DaemonSetControllerSimulation : ControllerSimulation
 {
     private readonly ConcurrentDictionary<string, RolloutBehavior> _behaviors = new();
     private readonly ConcurrentDictionary<string, string> _templates = new();
-    private readonly ConcurrentDictionary<string, bool> _inFlight = new();
-    private int _maxInFlight;
+    private readonly InFlightCounter _inFlight = new();
 
     /// <summary>Nodes the DaemonSets run on (<c>desiredNumberScheduled</c>).</summary>
     public int Nodes { get; init; } = 3;
 
     public RolloutBehavior DefaultBehavior { get; set; } = RolloutBehavior.Progress;
 
-    public int MaxRolloutsInFlight => Volatile.Read(ref _maxInFlight);
+    public int MaxRolloutsInFlight => _inFlight.Max;
 
     public void SetBehavior(string ns, string name, RolloutBehavior behavior) => _behaviors[ns + "/" + name] = behavior;
 
@@ -161,19 +160,6 @@ public sealed class DaemonSetControllerSimulation : ControllerSimulation
         }
     }
 
-    private void Track(string key, JsonObject? daemonSet)
-    {
-        if (daemonSet is null || RolloutStatus(daemonSet) is { Done: true } or { Error: not null })
-        {
-            _inFlight.TryRemove(key, out _);
-            return;
-        }
-
-        _inFlight[key] = true;
-        var now = _inFlight.Count;
-        int seen;
-        while (now > (seen = Volatile.Read(ref _maxInFlight)) && Interlocked.CompareExchange(ref _maxInFlight, now, seen) != seen)
-        {
-        }
-    }
+    private void Track(string key, JsonObject? daemonSet) =>
+        _inFlight.Track(key, daemonSet is not null && RolloutStatus(daemonSet) is { Done: false, Error: null });
 }

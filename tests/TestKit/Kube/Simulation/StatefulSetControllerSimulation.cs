@@ -21,13 +21,12 @@ namespace TestKit.Kube.Simulation;
 public sealed class StatefulSetControllerSimulation : ControllerSimulation
 {
     private readonly ConcurrentDictionary<string, RolloutBehavior> _behaviors = new();
-    private readonly ConcurrentDictionary<string, bool> _inFlight = new();
-    private int _maxInFlight;
+    private readonly InFlightCounter _inFlight = new();
 
     public RolloutBehavior DefaultBehavior { get; set; } = RolloutBehavior.Progress;
 
     /// <summary>The most StatefulSets rolling out (not complete by kubectl's rules) at the same time.</summary>
-    public int MaxRolloutsInFlight => Volatile.Read(ref _maxInFlight);
+    public int MaxRolloutsInFlight => _inFlight.Max;
 
     public void SetBehavior(string ns, string name, RolloutBehavior behavior) => _behaviors[ns + "/" + name] = behavior;
 
@@ -194,19 +193,6 @@ public sealed class StatefulSetControllerSimulation : ControllerSimulation
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(template)))[..10];
     }
 
-    private void Track(string key, JsonObject? statefulSet)
-    {
-        if (statefulSet is null || RolloutStatus(statefulSet) is { Done: true } or { Error: not null })
-        {
-            _inFlight.TryRemove(key, out _);
-            return;
-        }
-
-        _inFlight[key] = true;
-        var now = _inFlight.Count;
-        int seen;
-        while (now > (seen = Volatile.Read(ref _maxInFlight)) && Interlocked.CompareExchange(ref _maxInFlight, now, seen) != seen)
-        {
-        }
-    }
+    private void Track(string key, JsonObject? statefulSet) =>
+        _inFlight.Track(key, statefulSet is not null && RolloutStatus(statefulSet) is { Done: false, Error: null });
 }
