@@ -31,7 +31,7 @@ public sealed partial class RolloutWatcher
     private const string ClusterKey = "cluster";
     private const int MaxVerdicts = 50_000;
 
-    private static readonly TimeSpan MinPass = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan MinPass = TimeSpan.FromSeconds(1); // under pod churn: at most one pass (O(pods)) a second
     private static readonly TimeSpan MaxIdle = TimeSpan.FromSeconds(30);
 
     private readonly IKubernetes _client;
