@@ -26,6 +26,8 @@ public sealed class Rendered
 
     public static Rendered Parse(string yaml)
     {
+        // Strict first: the API server (and kubectl) refuse a mapping with a duplicate key, KubernetesYaml does not.
+        new YamlDotNet.RepresentationModel.YamlStream().Load(new StringReader(yaml));
         var objects = KubernetesYaml.LoadAllFromString(yaml, CertManagerTypes)
             .Select(o => o as IKubernetesObject<V1ObjectMeta>
                 ?? throw new InvalidOperationException($"not a Kubernetes object: {o?.GetType()}"))

@@ -17,7 +17,7 @@ public sealed class AdmissionReviewHandler
 {
     public const string ApiVersion = "admission.k8s.io/v1";
 
-    private const int MaxDepth = 128;
+    private const int MaxDepth = AdmissionRequestReader.MaxDepth;
 
     private readonly InjectionEngine _engine;
 
@@ -26,6 +26,11 @@ public sealed class AdmissionReviewHandler
         _engine = engine;
     }
 
+    /// <summary>
+    /// Reads the review in one pass (<see cref="AdmissionRequestReader"/>: the pod as a sparse tree, so the work
+    /// follows what the injector changes) and answers it. The result's <see cref="InjectionResult.Pod"/> is not
+    /// returned: it shares bytes with <paramref name="body"/>, which the caller may reuse.
+    /// </summary>
     public AdmissionOutcome Handle(ReadOnlyMemory<byte> body, InjectorConfig config)
     {
         if (Unreadable(body.Span) is { } unreadable)
@@ -33,71 +38,52 @@ public sealed class AdmissionReviewHandler
             return BadRequest(unreadable);
         }
 
-        JsonNode? root;
-        try
+        var request = AdmissionRequestReader.Read(body);
+        if (request.SyntaxError is { } syntax)
         {
-            root = JsonNode.Parse(body.Span, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth });
-        }
-        catch (JsonException ex)
-        {
-            return BadRequest($"request body is not valid JSON ({ex.Message}); expected an {ApiVersion} AdmissionReview");
+            return BadRequest($"request body is not valid JSON ({syntax}); expected an {ApiVersion} AdmissionReview");
         }
 
-        try
-        {
-            return Handle(root, body, config);
-        }
-        catch (ArgumentException ex)
-        {
-            // JsonNode reports a duplicate key when an object is first read (checking every object up front would
-            // cost more than the whole review); kube-apiserver never sends one.
-            return BadRequest(DuplicateKey(body.Span) is { } duplicate
-                ? $"request body has a duplicate key ({duplicate}); expected an {ApiVersion} AdmissionReview"
-                : $"request body could not be read ({ex.GetType().Name}); expected an {ApiVersion} AdmissionReview");
-        }
-    }
-
-    private AdmissionOutcome Handle(JsonNode? root, ReadOnlyMemory<byte> body, InjectorConfig config)
-    {
-        if (root is not JsonObject review)
+        if (!request.RootIsObject)
         {
             return BadRequest($"request body must be a JSON object: an {ApiVersion} AdmissionReview");
         }
 
-        var apiVersion = Text(review["apiVersion"]);
-        var kind = Text(review["kind"]);
-        if (kind != "AdmissionReview")
+        if (request.EnvelopeHasDuplicate)
         {
-            return BadRequest($"kind is '{kind}', expected AdmissionReview ({ApiVersion})");
+            return BadRequest(DuplicateKeyMessage(body.Span));
         }
 
-        if (apiVersion != ApiVersion)
+        if (request.Kind != "AdmissionReview")
         {
-            return BadRequest($"apiVersion '{apiVersion}' is not supported; expected {ApiVersion} (set admissionReviewVersions: [\"v1\"] in the webhook configuration)");
+            return BadRequest($"kind is '{request.Kind}', expected AdmissionReview ({ApiVersion})");
         }
 
-        if (review["request"] is not JsonObject request)
+        if (request.ApiVersion != ApiVersion)
+        {
+            return BadRequest($"apiVersion '{request.ApiVersion}' is not supported; expected {ApiVersion} (set admissionReviewVersions: [\"v1\"] in the webhook configuration)");
+        }
+
+        if (!request.HasRequest)
         {
             return BadRequest("AdmissionReview has no request object");
         }
 
-        var uid = Text(request["uid"]);
+        var uid = request.Uid;
         if (string.IsNullOrEmpty(uid))
         {
             return BadRequest("AdmissionReview request has no uid");
         }
 
-        var requestKind = request["kind"] as JsonObject;
-        var isPod = Text(requestKind?["kind"]) == "Pod" && string.IsNullOrEmpty(Text(requestKind?["group"]));
-        var pod = request["object"] as JsonObject;
-        var identity = PodIdentity.From(Text(request["namespace"]), pod);
+        var isPod = request.RequestKindKind == "Pod" && string.IsNullOrEmpty(request.RequestKindGroup);
+        var pod = request.Pod;
+        var identity = PodIdentity.From(request.Namespace, pod);
         if (!isPod)
         {
             return Respond(uid, identity, InjectionResult.Skip(SkipReasons.NotAPod));
         }
 
-        var operation = Text(request["operation"]);
-        if (operation is not null && operation != "CREATE")
+        if (request.Operation is not null && request.Operation != "CREATE")
         {
             return Respond(uid, identity, InjectionResult.Skip(SkipReasons.NotCreate));
         }
@@ -107,12 +93,18 @@ public sealed class AdmissionReviewHandler
             return BadRequest("AdmissionReview request for a Pod has no object", uid);
         }
 
+        if (request.PodHasDuplicate)
+        {
+            return BadRequest(DuplicateKeyMessage(body.Span), uid);
+        }
+
         try
         {
-            return Respond(uid, identity, _engine.Inject(pod, config));
+            return Respond(uid, identity, _engine.Inject(pod, config) with { Pod = null });
         }
         catch (ArgumentException) when (DuplicateKey(body.Span) is { } duplicate)
         {
+            // A duplicate key deeper in a part the engine opened (JsonNode reports it on first access).
             return BadRequest($"request body has a duplicate key ({duplicate}); expected an {ApiVersion} AdmissionReview", uid);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -123,6 +115,11 @@ public sealed class AdmissionReviewHandler
             return Respond(uid, identity, InjectionResult.Deny(SkipReasons.InternalError, message));
         }
     }
+
+    private static string DuplicateKeyMessage(ReadOnlySpan<byte> body) =>
+        DuplicateKey(body) is { } duplicate
+            ? $"request body has a duplicate key ({duplicate}); expected an {ApiVersion} AdmissionReview"
+            : $"request body has a duplicate key; expected an {ApiVersion} AdmissionReview";
 
     /// <summary>The parse error for a duplicate key in the body, or null when it has none (only on the error path).</summary>
     private static string? DuplicateKey(ReadOnlySpan<byte> body)
@@ -203,8 +200,8 @@ public sealed class AdmissionReviewHandler
 
     private static AdmissionOutcome Respond(string uid, PodIdentity identity, InjectionResult result)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer, JsonPatchSerializer.WriterOptions))
+        using var scratch = ScratchWriter.Rent(ScratchWriter.Use.Response);
+        var writer = scratch.Writer;
         {
             writer.WriteStartObject();
             writer.WriteString("apiVersion", ApiVersion);
@@ -223,7 +220,9 @@ public sealed class AdmissionReviewHandler
             else if (result.Patch.Count > 0)
             {
                 writer.WriteString("patchType", "JSONPatch");
-                writer.WriteBase64String("patch", JsonPatchSerializer.ToUtf8(result.Patch));
+                using var patch = ScratchWriter.Rent(ScratchWriter.Use.Patch);
+                JsonPatchSerializer.Write(result.Patch, patch.Writer);
+                writer.WriteBase64String("patch", patch.Flush());
             }
 
             if (result.Warnings.Count > 0)
@@ -241,7 +240,7 @@ public sealed class AdmissionReviewHandler
             writer.WriteEndObject();
         }
 
-        return new AdmissionOutcome(200, buffer.WrittenSpan.ToArray(), uid, identity, result, null);
+        return new AdmissionOutcome(200, scratch.Flush().ToArray(), uid, identity, result, null);
     }
 
     /// <summary>HTTP 400 with a small JSON error body; used for problems with the request itself.</summary>
@@ -251,5 +250,4 @@ public sealed class AdmissionReviewHandler
         return new AdmissionOutcome(400, Encoding.UTF8.GetBytes(body.ToJsonString()), uid, PodIdentity.Unknown, null, message);
     }
 
-    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }

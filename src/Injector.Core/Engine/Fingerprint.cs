@@ -1,9 +1,9 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Injector.Core.Configuration;
+using Injector.Core.Patching;
 
 namespace Injector.Core.Engine;
 
@@ -15,13 +15,13 @@ internal sealed class Fingerprint : IDisposable
 {
     private static readonly ConditionalWeakTable<InjectorConfig, Dictionary<string, string>> Revisions = new();
 
-    // Everything added is written into one buffer by one writer, then hashed once.
-    private readonly ArrayBufferWriter<byte> _buffer = new(2048);
+    // Everything added is written into one (reused) buffer by one writer, then hashed once.
+    private readonly ScratchWriter _scratch = ScratchWriter.Rent(ScratchWriter.Use.Fingerprint);
     private readonly Utf8JsonWriter _writer;
 
     public Fingerprint()
     {
-        _writer = new Utf8JsonWriter(_buffer);
+        _writer = _scratch.Writer;
         _writer.WriteStartArray();
     }
 
@@ -41,13 +41,12 @@ internal sealed class Fingerprint : IDisposable
     public string Finish()
     {
         _writer.WriteEndArray();
-        _writer.Flush();
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(_buffer.WrittenSpan, hash);
+        SHA256.HashData(_scratch.Flush(), hash);
         return Convert.ToHexStringLower(hash[..6]);
     }
 
-    public void Dispose() => _writer.Dispose();
+    public void Dispose() => _scratch.Dispose();
 
     /// <summary>The hash of what in <paramref name="config"/> shapes <paramref name="sidecar"/>'s containers.</summary>
     public static string ConfigRevision(InjectorConfig config, string sidecar)

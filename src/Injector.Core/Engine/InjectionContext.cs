@@ -73,29 +73,29 @@ public sealed class InjectionContext
     {
         error = null;
         var wanted = Annotations.GetFirst(annotationKey);
-        var containers = Pod.AppContainers;
+        var count = Pod.AppContainerCount;
         if (string.IsNullOrEmpty(wanted))
         {
-            if (containers.Count == 0)
+            if (count == 0)
             {
                 error = "the pod has no containers";
                 return null;
             }
 
-            if (PodEditor.NameOf(containers[0]) is null)
+            if (Pod.AppContainerName(0) is null)
             {
                 error = "the pod's first container has no name";
                 return null;
             }
 
-            return containers[0];
+            return Pod.AppContainer(0);
         }
 
         var match = Pod.FindAppContainer(wanted);
         if (match is null)
         {
-            var names = containers.Take(MaxNamesInMessages).Select(c => PodEditor.NameOf(c) ?? "(unnamed)").ToList();
-            var more = containers.Count > MaxNamesInMessages ? $" and {containers.Count - MaxNamesInMessages} more" : string.Empty;
+            var names = Enumerable.Range(0, Math.Min(count, MaxNamesInMessages)).Select(i => Pod.AppContainerName(i) ?? "(unnamed)").ToList();
+            var more = count > MaxNamesInMessages ? $" and {count - MaxNamesInMessages} more" : string.Empty;
             error = $"annotation {annotationKey}: no container named {AnnotationValues.Quote(wanted)}; the pod's containers are {string.Join(", ", names)}{more}";
         }
 

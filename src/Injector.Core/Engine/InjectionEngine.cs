@@ -187,8 +187,20 @@ public sealed class InjectionEngine
 
         foreach (var key in new[] { "containers", "initContainers" })
         {
-            foreach (var container in PodEditor.Items(spec, key))
+            foreach (var entry in PodEditor.Entries(spec, key))
             {
+                if (entry is not JsonObject container)
+                {
+                    // An item the request reader left unread knows its shape.
+                    if (RawJson.Of(entry) is { MalformedField: { } field } raw)
+                    {
+                        var name = AnnotationValues.Quote(raw.Name ?? "(unnamed)");
+                        return field == "lifecycle" ? $"container {name} has a lifecycle that is not an object" : $"container {name} has a {field} that is not a list";
+                    }
+
+                    continue;
+                }
+
                 foreach (var list in new[] { "env", "volumeMounts", "ports" })
                 {
                     if (container[list] is { } value && value is not JsonArray)

@@ -25,12 +25,15 @@ public sealed class PodEditor
 
     private readonly TrackedClone _tracking;
     private readonly WorkMeter _work;
-    private readonly Dictionary<string, JsonObject> _containers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, JsonObject> _initContainers = new(StringComparer.Ordinal);
+    // Entries are the items of the pod's lists: objects, or items left unread by the request reader (RawJson),
+    // opened (parsed in place) only when something reads more than their name and ports.
+    private readonly Dictionary<string, JsonNode> _containers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonNode> _initContainers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, JsonObject> _volumes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonNode> _volumes = new(StringComparer.Ordinal);
     private readonly HashSet<string> _addedVolumes = new(StringComparer.Ordinal);
-    private readonly List<JsonObject> _appContainers = [];
+    private readonly List<JsonNode> _appContainers = [];
+    private readonly Dictionary<JsonNode, JsonObject> _opened = new(ReferenceEqualityComparer.Instance);
     private PreviousInjection _previous = PreviousInjection.Empty;
     private readonly Dictionary<int, string> _ports = [];
     private Draft? _draft;
@@ -42,25 +45,25 @@ public sealed class PodEditor
         Pod = tracking.Root;
         IndexContainers(ContainersKey, _containers);
         IndexContainers(InitContainersKey, _initContainers);
-        foreach (var item in Items(Spec, EphemeralContainersKey))
+        foreach (var item in Entries(Spec, EphemeralContainersKey))
         {
             _work.Step();
-            if (NameOf(item) is { } name)
+            if (EntryName(item) is { } name)
             {
                 _names.Add(name);
             }
         }
 
-        foreach (var volume in Items(Spec, VolumesKey))
+        foreach (var volume in Entries(Spec, VolumesKey))
         {
             _work.Step();
-            if (NameOf(volume) is { } name)
+            if (EntryName(volume) is { } name)
             {
                 _volumes.TryAdd(name, volume);
             }
         }
 
-        _appContainers.AddRange(Items(Spec, ContainersKey));
+        _appContainers.AddRange(Entries(Spec, ContainersKey));
     }
 
     public JsonObject Pod { get; }
@@ -75,18 +78,33 @@ public sealed class PodEditor
 
     public JsonObject Spec => GetOrAddObject(Pod, "spec");
 
-    /// <summary>The user's app containers, in order (sidecars an earlier pass injected in classic mode excluded).</summary>
-    public IReadOnlyList<JsonObject> AppContainers => _appContainers;
+    /// <summary>How many app containers the user has (sidecars an earlier pass injected in classic mode excluded).</summary>
+    public int AppContainerCount => _appContainers.Count;
+
+    /// <summary>The name of the user's <paramref name="index"/>th app container, without opening it.</summary>
+    public string? AppContainerName(int index) => EntryName(_appContainers[index]);
+
+    /// <summary>The user's <paramref name="index"/>th app container, to read or edit.</summary>
+    public JsonObject AppContainer(int index) => Open(ContainersKey, _appContainers[index]);
 
     /// <summary>Every change to a node of the pod goes through here (or a method that calls it).</summary>
     public void Changed(JsonNode node) => _tracking.MarkChanged(node);
 
     public static string? NameOf(JsonObject item) => JsonValues.Text(item["name"]);
 
-    internal bool TryGetContainer(string list, string name, out JsonObject container) =>
-        (list == ContainersKey ? _containers : _initContainers).TryGetValue(name, out container!);
+    internal bool TryGetContainer(string list, string name, out JsonObject container)
+    {
+        var found = (list == ContainersKey ? _containers : _initContainers).TryGetValue(name, out var entry);
+        container = found ? Open(list, entry!) : null!;
+        return found;
+    }
 
-    internal bool TryGetVolume(string name, out JsonObject volume) => _volumes.TryGetValue(name, out volume!);
+    internal bool TryGetVolume(string name, out JsonObject volume)
+    {
+        var found = _volumes.TryGetValue(name, out var entry);
+        volume = found ? Open(VolumesKey, entry!) : null!;
+        return found;
+    }
 
     /// <summary>Takes what an earlier pass injected as this pass's to converge, keep or remove.</summary>
     internal void Adopt(PreviousInjection previous)
@@ -94,18 +112,18 @@ public sealed class PodEditor
         _previous = previous;
         if (previous.Containers.Count > 0)
         {
-            _appContainers.RemoveAll(previous.Owns);
+            _appContainers.RemoveAll(Owned);
         }
 
         // Ports of everyone but the sidecars this pass re-injects (theirs come back with them).
         foreach (var list in new[] { InitContainersKey, ContainersKey })
         {
             var index = 0;
-            foreach (var container in Items(Spec, list))
+            foreach (var container in Entries(Spec, list))
             {
-                if (!previous.Owns(container))
+                if (!Owned(container))
                 {
-                    AddPorts(container, NameOf(container) ?? $"{list}[{index}]");
+                    AddPorts(container, EntryName(container) ?? $"{list}[{index}]");
                 }
 
                 index++;
@@ -114,7 +132,7 @@ public sealed class PodEditor
     }
 
     public JsonObject? FindAppContainer(string name) =>
-        _containers.TryGetValue(name, out var container) && !_previous.Owns(container) ? container : null;
+        _containers.TryGetValue(name, out var container) && !Owned(container) ? Open(ContainersKey, container) : null;
 
     /// <summary>A name taken by a container this pass did not inject (or already added).</summary>
     public bool ContainerNameInUse(string name) =>
@@ -491,6 +509,35 @@ public sealed class PodEditor
     internal static IEnumerable<JsonObject> Items(JsonObject? owner, string key) =>
         owner?[key] is JsonArray array ? array.OfType<JsonObject>() : [];
 
+    /// <summary>The object items of a list, opened or not (an unread item is a <see cref="RawJson"/> of an object).</summary>
+    internal static IEnumerable<JsonNode> Entries(JsonObject? owner, string key) =>
+        owner?[key] is JsonArray array ? array.Where(IsEntry).Select(item => item!) : [];
+
+    internal static string? EntryName(JsonNode entry) => entry is JsonObject item ? NameOf(item) : RawJson.Of(entry)!.Name;
+
+    private static bool IsEntry(JsonNode? item) => item is JsonObject || RawJson.Of(item)?.Kind == System.Text.Json.JsonValueKind.Object;
+
+    /// <summary>The item as an object, parsing it in place (in the pod and its original) the first time.</summary>
+    private JsonObject Open(string list, JsonNode entry)
+    {
+        if (entry is JsonObject item)
+        {
+            return item;
+        }
+
+        if (!_opened.TryGetValue(entry, out var opened))
+        {
+            _work.Step();
+            opened = _tracking.Open((JsonArray)Spec[list]!, entry, depth: 1);
+            _opened[entry] = opened;
+        }
+
+        return opened;
+    }
+
+    /// <summary>Whether an entry is a sidecar an earlier pass injected (those were opened when they were read).</summary>
+    private bool Owned(JsonNode entry) => (entry as JsonObject ?? _opened.GetValueOrDefault(entry)) is { } item && _previous.Owns(item);
+
     internal JsonObject GetOrAddObject(JsonObject owner, string key)
     {
         if (owner[key] is JsonObject existing)
@@ -506,12 +553,12 @@ public sealed class PodEditor
 
     private Draft Current => _draft ?? throw new InvalidOperationException("a plan added to the pod outside BeginSidecar/EndSidecar");
 
-    private void IndexContainers(string list, Dictionary<string, JsonObject> index)
+    private void IndexContainers(string list, Dictionary<string, JsonNode> index)
     {
-        foreach (var item in Items(Spec, list))
+        foreach (var item in Entries(Spec, list))
         {
             _work.Step();
-            if (NameOf(item) is { } name)
+            if (EntryName(item) is { } name)
             {
                 index.TryAdd(name, item);
                 _names.Add(name);
@@ -519,8 +566,19 @@ public sealed class PodEditor
         }
     }
 
-    private void AddPorts(JsonObject container, string owner)
+    private void AddPorts(JsonNode entry, string owner)
     {
+        if (entry is not JsonObject container)
+        {
+            foreach (var number in RawJson.Of(entry)!.Ports)
+            {
+                _work.Step();
+                _ports.TryAdd(number, owner);
+            }
+
+            return;
+        }
+
         foreach (var port in Items(container, "ports"))
         {
             _work.Step();
@@ -537,6 +595,19 @@ public sealed class PodEditor
         var mounted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var list in new[] { InitContainersKey, ContainersKey })
         {
+            // Every container's mounts count here, so the unread ones are opened (this only runs when a volume the
+            // injector added is no longer wanted).
+            if (Spec[list] is JsonArray items)
+            {
+                for (int i = 0; i < items.Count; i++)
+                {
+                    if (items[i] is { } item && IsEntry(item))
+                    {
+                        Open(list, item);
+                    }
+                }
+            }
+
             foreach (var container in Items(Spec, list))
             {
                 if (_previous.Owns(container) && !_previous.Containers[NameOf(container)!].Claimed)

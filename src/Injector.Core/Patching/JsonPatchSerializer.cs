@@ -11,9 +11,13 @@ public static class JsonPatchSerializer
 
     public static byte[] ToUtf8(IReadOnlyList<JsonPatchOperation> operations)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
+        using var scratch = ScratchWriter.Rent(ScratchWriter.Use.Patch);
+        Write(operations, scratch.Writer);
+        return scratch.Flush().ToArray();
+    }
+
+    internal static void Write(IReadOnlyList<JsonPatchOperation> operations, Utf8JsonWriter writer)
+    {
             writer.WriteStartArray();
             foreach (var op in operations)
             {
@@ -37,9 +41,6 @@ public static class JsonPatchSerializer
             }
 
             writer.WriteEndArray();
-        }
-
-        return buffer.WrittenSpan.ToArray();
     }
 
     public static string ToJson(IReadOnlyList<JsonPatchOperation> operations) => Encoding.UTF8.GetString(ToUtf8(operations));

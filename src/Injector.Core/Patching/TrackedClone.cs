@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Injector.Core.Patching;
@@ -50,6 +51,37 @@ public sealed class TrackedClone
     public bool IsUnchangedCopyOfAnother(JsonNode? copy, JsonNode? original) =>
         copy is not null && !_dirty.Contains(copy) && _origin.TryGetValue(copy, out var origin) && !ReferenceEquals(origin, original);
 
+    /// <summary>
+    /// Parses an unread object item of a tracked list (see <see cref="RawJson"/>) and puts it in place of the unread
+    /// value in both the copy and the original, tracked as if it had been copied from the start: opening is not a
+    /// change, so the diff still skips it unless it is edited afterwards.
+    /// </summary>
+    /// <param name="copyList">The list in the copy that holds <paramref name="entry"/>.</param>
+    /// <param name="entry">The unread item, or an object (returned as it is).</param>
+    /// <param name="depth">Levels tracked below the item (as <see cref="Create"/> would have at its place).</param>
+    public JsonObject Open(JsonArray copyList, JsonNode entry, int depth)
+    {
+        if (entry is JsonObject opened)
+        {
+            return opened;
+        }
+
+        var raw = RawJson.Of(entry) ?? throw new ArgumentException("not an unread object item", nameof(entry));
+        var originalEntry = _origin[entry];
+        var originalList = (JsonArray)_origin[copyList];
+        var parsed = JsonNode.Parse(raw.Utf8.Span, documentOptions: new JsonDocumentOptions { MaxDepth = Admission.AdmissionRequestReader.MaxDepth })!.AsObject();
+        originalList[IndexIn(originalList, originalEntry, raw.Index)] = parsed;
+        var copy = new JsonObject();
+        CopyInto(parsed, copy, depth);
+        copyList[IndexIn(copyList, entry, raw.Index)] = copy;
+        _origin.Remove(entry);
+        return copy;
+    }
+
+    /// <summary>The item's position: where the request had it, unless the list changed since.</summary>
+    private static int IndexIn(JsonArray list, JsonNode item, int hint) =>
+        hint < list.Count && ReferenceEquals(list[hint], item) ? hint : list.IndexOf(item);
+
     private void CopyInto(JsonObject source, JsonObject target, int depth)
     {
         _origin[target] = source;
@@ -77,6 +109,14 @@ public sealed class TrackedClone
 
                 return arrayCopy;
             default:
+                if (RawJson.Of(value) is { } raw)
+                {
+                    // An unread part of the request: a copy that shares the bytes, tracked like an object.
+                    var rawCopy = RawJson.Node(raw);
+                    _origin[rawCopy] = value!;
+                    return rawCopy;
+                }
+
                 var plain = value?.DeepClone();
                 if (plain is JsonObject or JsonArray)
                 {
