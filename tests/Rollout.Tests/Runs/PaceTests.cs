@@ -24,7 +24,7 @@ public sealed class PaceTests
         {
             for (var i = 0; i < 3; i++)
             {
-                world.Deployment(ns, $"web{i}", replicas: 3);
+                world.Deployment(ns, $"web{i}", replicas: 5); // ~12 ticks each: long enough to overlap under load
             }
         }
 

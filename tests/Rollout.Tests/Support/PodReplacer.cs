@@ -15,6 +15,7 @@ public sealed class PodReplacer : IDisposable
 {
     private readonly World _world;
     private readonly TimeSpan _delay;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _replacedAt = new();
     private int _replaced;
 
     public PodReplacer(World world, TimeSpan? delay = null)
@@ -26,6 +27,9 @@ public sealed class PodReplacer : IDisposable
 
     /// <summary>Workloads whose pods were replaced so far.</summary>
     public int Replaced => Volatile.Read(ref _replaced);
+
+    /// <summary>When the last replacement of a workload's pods (<c>ns/app</c>) was complete.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> ReplacedAt => _replacedAt;
 
     public void Dispose() => _world.Kube.Store.Changed -= OnChanged;
 
@@ -42,6 +46,7 @@ public sealed class PodReplacer : IDisposable
         {
             await Task.Delay(_delay);
             Replace(workload);
+            _replacedAt[$"{workload.Namespace()}/{workload.StringAt("spec.selector.matchLabels.app")}"] = DateTimeOffset.UtcNow;
             Interlocked.Increment(ref _replaced);
         });
     }
