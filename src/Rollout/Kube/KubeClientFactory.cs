@@ -20,6 +20,8 @@ public static class KubeClientFactory
         {
             return new Kubernetes(Configuration(kubeconfig, context, environment));
         }
+        // KubernetesClient reports some malformed kubeconfigs (a context without a user section, ...) with a
+        // NullReferenceException; they are the user's file, not our bug, and get the same one sentence.
         catch (Exception ex) when (ex is KubeConfigException or IOException or UnauthorizedAccessException or FormatException
             or ArgumentException or InvalidOperationException or NullReferenceException or YamlDotNet.Core.YamlException
             or System.Security.Cryptography.CryptographicException)
