@@ -17,7 +17,7 @@ public sealed class RolloutSchedulerTests
         var log = new Log(clock);
 
         var run = RolloutScheduler.RunAsync(durations.Keys.ToList(), Ns, (job, ct) => log.Run(job, durations[job], ct), failed => failed,
-            new SchedulerOptions(Parallel: 2, MaxPerNamespace: 1), CancellationToken.None, CancellationToken.None);
+            new SchedulerOptions(Parallel: 2, MaxPerNamespace: 1), CancellationToken.None, CancellationToken.None, log.Started);
 
         await log.WaitForStarts(2);
         Assert.Equal(["0 a/1", "0 b/1"], log.Starts);
@@ -41,7 +41,7 @@ public sealed class RolloutSchedulerTests
         using var stop = new CancellationTokenSource();
 
         var run = RolloutScheduler.RunAsync(["a/1", "b/1", "c/1"], Ns, (job, ct) => log.Run(job, 10, ct), failed => failed,
-            new SchedulerOptions(Parallel: 2), stop.Token, CancellationToken.None);
+            new SchedulerOptions(Parallel: 2), stop.Token, CancellationToken.None, log.Started);
         await log.WaitForStarts(2);
         await stop.CancelAsync();
         clock.Advance(TimeSpan.FromSeconds(10));
@@ -61,7 +61,7 @@ public sealed class RolloutSchedulerTests
         using var abort = new CancellationTokenSource();
 
         var run = RolloutScheduler.RunAsync(["a/1"], Ns, (job, ct) => log.Run(job, 1000, ct), failed => failed,
-            new SchedulerOptions(), stop.Token, abort.Token);
+            new SchedulerOptions(), stop.Token, abort.Token, log.Started);
         await log.WaitForStarts(1);
         await stop.CancelAsync();
         await abort.CancelAsync();
@@ -77,7 +77,7 @@ public sealed class RolloutSchedulerTests
         var log = new Log(clock);
 
         var run = RolloutScheduler.RunAsync(["a/1", "b/1", "c/1", "d/1"], Ns, (job, ct) => log.Run(job, 10, ct, fail: job != "b/1"), failed => failed,
-            new SchedulerOptions(Parallel: 1, MaxFailures: 2), CancellationToken.None, CancellationToken.None);
+            new SchedulerOptions(Parallel: 1, MaxFailures: 2), CancellationToken.None, CancellationToken.None, log.Started);
         await log.WaitForStarts(1);
         await Advance(clock, log, 10, starts: 2);
         await Advance(clock, log, 10, starts: 3);
@@ -96,12 +96,17 @@ public sealed class RolloutSchedulerTests
         await log.WaitForStarts(starts);
     }
 
-    /// <summary>Jobs that take a given time on the fake clock; records who started when and how many ran at once.</summary>
+    /// <summary>
+    /// Jobs that take a given time on the fake clock. Starts are recorded by the scheduler's callback, in the order it
+    /// decides them (jobs then run concurrently); a start counts as seen once the job's timer is on the clock, so a
+    /// test that advances on seeing it is never early.
+    /// </summary>
     private sealed class Log(FakeTimeProvider clock)
     {
         private readonly Lock _gate = new();
         private readonly DateTimeOffset _start = clock.GetUtcNow();
         private readonly List<string> _starts = [];
+        private int _timers;
         private int _running;
 
         public int MaxRunning { get; private set; }
@@ -117,13 +122,20 @@ public sealed class RolloutSchedulerTests
             }
         }
 
-        public async Task<bool> Run(string job, int seconds, CancellationToken ct, bool fail = false)
+        public void Started(string job)
         {
-            // The timer is on the clock before the start is visible: a test that advances on seeing the start is never early.
-            var work = Task.Delay(TimeSpan.FromSeconds(seconds), clock, ct);
             lock (_gate)
             {
                 _starts.Add($"{(int)(clock.GetUtcNow() - _start).TotalSeconds} {job}");
+            }
+        }
+
+        public async Task<bool> Run(string job, int seconds, CancellationToken ct, bool fail = false)
+        {
+            var work = Task.Delay(TimeSpan.FromSeconds(seconds), clock, ct);
+            lock (_gate)
+            {
+                _timers++;
                 MaxRunning = Math.Max(MaxRunning, ++_running);
             }
 
@@ -146,6 +158,6 @@ public sealed class RolloutSchedulerTests
         }
 
         public Task WaitForStarts(int count) =>
-            Eventually.TrueAsync(() => Starts.Count >= count, $"{count} jobs started (so far: {string.Join(", ", Starts)})", TimeSpan.FromSeconds(10));
+            Eventually.TrueAsync(() => Starts.Count >= count && Volatile.Read(ref _timers) >= count, $"{count} jobs started (so far: {string.Join(", ", Starts)})", TimeSpan.FromSeconds(10));
     }
 }
