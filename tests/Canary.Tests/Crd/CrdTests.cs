@@ -4,6 +4,8 @@ using System.Text.Json.Serialization;
 using Canary.Api;
 using Canary.Tests.Support;
 using k8s;
+using Injector.Core.Yaml;
+using TestKit;
 
 namespace Canary.Tests.Crd;
 
@@ -15,7 +17,7 @@ public sealed class CrdTests
 {
     private static readonly CrdAdmission Admission = CrdAdmission.FromChart();
 
-    private static string SamplePath(string file) => Path.Combine(Repo.PathOf("tests", "Canary.Tests", "Crd", "Samples"), file);
+    private static string SamplePath(string file) => Path.Combine(RepositoryPaths.Of("tests", "Canary.Tests", "Crd", "Samples"), file);
 
     public static TheoryData<string> Valid() => Files("valid-");
 
@@ -24,7 +26,7 @@ public sealed class CrdTests
     private static TheoryData<string> Files(string prefix)
     {
         var data = new TheoryData<string>();
-        foreach (var f in Directory.EnumerateFiles(Path.Combine(Repo.PathOf("tests", "Canary.Tests", "Crd", "Samples")), prefix + "*.yaml").Order())
+        foreach (var f in Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Of("tests", "Canary.Tests", "Crd", "Samples")), prefix + "*.yaml").Order())
         {
             data.Add(Path.GetFileName(f));
         }
@@ -36,7 +38,7 @@ public sealed class CrdTests
     [MemberData(nameof(Valid))]
     public void Valid_sample_is_admitted_and_the_controller_accepts_it(string file)
     {
-        var (stored, errors) = Admission.Admit(YamlJson.Single(File.ReadAllText(SamplePath(file)))!.AsObject());
+        var (stored, errors) = Admission.Admit(Assert.Single(YamlJson.ParseAll(File.ReadAllText(SamplePath(file))))!.AsObject());
         Assert.True(errors.Count == 0, string.Join("\n", errors));
         var app = KubernetesJson.Deserialize<CanaryApp>(stored.ToJsonString());
         Assert.Null(EffectiveSpec.From(app.Spec).Error);
@@ -48,7 +50,7 @@ public sealed class CrdTests
     {
         var text = File.ReadAllText(SamplePath(file));
         var expected = text.Split('\n')[0].Replace("# expect: ", "", StringComparison.Ordinal).Trim();
-        var (stored, errors) = Admission.Admit(YamlJson.Single(text)!.AsObject());
+        var (stored, errors) = Admission.Admit(Assert.Single(YamlJson.ParseAll(text))!.AsObject());
         Assert.True(errors.Any(e => e.Contains(expected, StringComparison.Ordinal)), $"expected an error containing \"{expected}\", got:\n{string.Join("\n", errors)}");
 
         // The controller does not trust the API server to have refused it: it finds the problem too (apart from what
@@ -65,7 +67,7 @@ public sealed class CrdTests
     [Fact]
     public void Canaryop_sample_gets_the_documented_defaults()
     {
-        var (stored, errors) = Admission.Admit(YamlJson.Single(File.ReadAllText(SamplePath("valid-canaryop-sample.yaml")))!.AsObject());
+        var (stored, errors) = Admission.Admit(Assert.Single(YamlJson.ParseAll(File.ReadAllText(SamplePath("valid-canaryop-sample.yaml"))))!.AsObject());
         Assert.Empty(errors);
         var spec = stored["spec"]!;
         Assert.Equal("Hold", spec["onNoData"]!.GetValue<string>());

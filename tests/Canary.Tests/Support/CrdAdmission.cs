@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cel;
 using Json.Schema;
+using Injector.Core.Yaml;
+using TestKit;
 
 namespace Canary.Tests.Support;
 
@@ -20,7 +22,7 @@ internal sealed class CrdAdmission
 
     public CrdAdmission(string crdYaml)
     {
-        var crd = YamlJson.Documents(crdYaml).Single()!.AsObject();
+        var crd = YamlJson.ParseAll(crdYaml).Single()!.AsObject();
         Crd = crd;
         _schema = crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!.AsObject();
         _jsonSchema = JsonSchema.FromText(WithoutExtensions(_schema)!.ToJsonString());
@@ -31,7 +33,7 @@ internal sealed class CrdAdmission
 
     public JsonObject Schema => _schema;
 
-    public static CrdAdmission FromChart() => new(File.ReadAllText(Repo.PathOf("charts", "injector", "crds", "canaryapps.yaml")));
+    public static CrdAdmission FromChart() => new(File.ReadAllText(RepositoryPaths.Of("charts", "injector", "crds", "canaryapps.yaml")));
 
     /// <summary>Returns the object as it would be stored (defaulted), and the errors the API server would answer with.</summary>
     public (JsonObject Stored, IReadOnlyList<string> Errors) Admit(JsonObject obj)
