@@ -21,6 +21,12 @@ public static class AnnotationKeys
     /// <summary>Label on injected pods so controllers (the RBAC loop, rollout) can select them server-side.</summary>
     public const string InjectedLabel = "sidecars.dev/injected";
 
+    /// <summary>
+    /// On a Deployment, StatefulSet or DaemonSet (or its pod template): <c>"false"</c> keeps <c>sidecar-rollout watch</c>
+    /// from restarting it when its sidecars are out of date (it is still reported and counted).
+    /// </summary>
+    public const string AutoRollout = "sidecars.dev/auto-rollout";
+
     /// <summary>Namespace label; the value <c>disabled</c> opts a whole namespace out.</summary>
     public const string NamespaceInjection = "sidecars.dev/injection";
 
@@ -59,7 +65,7 @@ public static class AnnotationKeys
     /// </summary>
     public static IReadOnlyList<string> PodKeys { get; } =
     [
-        Inject, Mode, Status,
+        Inject, Mode, Status, AutoRollout,
         AppUpContainer, AppUpPort, AppUpInitial, ImageOverride(SidecarNames.AppUp),
         ShawarmaService, ShawarmaServiceLabels, ShawarmaUrl, ShawarmaListenPort, ShawarmaLogLevel, ShawarmaDisableNotifier, ImageOverride(SidecarNames.Shawarma),
         LegacyShawarmaServiceName, LegacyShawarmaServiceLabels, LegacyShawarmaStateUrl, LegacyShawarmaListenPort, LegacyShawarmaLogLevel,

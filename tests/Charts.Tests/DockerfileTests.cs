@@ -10,7 +10,7 @@ namespace Charts.Tests;
 /// </summary>
 public sealed partial class DockerfileTests
 {
-    /// <summary>The three sidecars share one Dockerfile with a PROJECT build argument; the injector and the canary controller have their own.</summary>
+    /// <summary>The three sidecars share one Dockerfile with a PROJECT build argument; every other program has its own.</summary>
     private const string Sidecars = "Sidecars.Dockerfile";
 
     public static TheoryData<string, string, bool> Images => new()
@@ -21,9 +21,10 @@ public sealed partial class DockerfileTests
         { "Proa", "proa", true },
         { "Injector", "injector", false },
         { "Canary", "canary-controller", false },
+        { "Rollout", "sidecar-rollout", false },
     };
 
-    private static string DockerfileOf(string project) => project is "Injector" or "Canary" ? Repo.PathOf("src", project, "Dockerfile") : Repo.PathOf("src", Sidecars);
+    private static string DockerfileOf(string project) => project is "AppUp" or "Shawarma" or "Proa" ? Repo.PathOf("src", Sidecars) : Repo.PathOf("src", project, "Dockerfile");
 
     private static string[] Lines(string project) =>
         Joined(File.ReadAllText(DockerfileOf(project)))

@@ -1,0 +1,1 @@
+return await Rollout.Cli.RolloutProgram.MainAsync(args).ConfigureAwait(false);
