@@ -15,7 +15,7 @@ public static class AnnotationKeys
     /// <summary><c>native</c> (sidecars as initContainers with restartPolicy: Always) or <c>classic</c>.</summary>
     public const string Mode = "sidecars.dev/mode";
 
-    /// <summary>Written by the injector: what it added and under which config (see <c>docs/</c>).</summary>
+    /// <summary>Written by the injector: what it added and under which config (see <c>docs/status-annotation.md</c>).</summary>
     public const string Status = "sidecars.dev/status";
 
     /// <summary>Label on injected pods so controllers (the RBAC loop, rollout) can select them server-side.</summary>

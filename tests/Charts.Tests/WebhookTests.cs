@@ -2,7 +2,7 @@ using k8s.Models;
 
 namespace Charts.Tests;
 
-/// <summary>The MutatingWebhookConfiguration per DESIGN.md section 5.</summary>
+/// <summary>The MutatingWebhookConfiguration as docs/overview.md describes it (step 2 of the flow: registration and filters).</summary>
 public sealed class WebhookTests
 {
     private const string Cel =
