@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using Injector.Core.Configuration;
+using Injector.Core.Engine;
 using Injector.Core.Tests.Support;
 using Injector.Core.Yaml;
 
@@ -82,11 +84,34 @@ public sealed class InjectorConfigTests
     }
 
     [Fact]
+    public void Key_order_changes_neither_the_revision_nor_what_is_injected()
+    {
+        // A ConfigMap edited by hand or re-rendered with its keys in another order must not mark every pod outdated.
+        var one = InjectorConfig.Parse("""
+            securityContext: {runAsNonRoot: true, runAsUser: 1000, capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}, seccompProfile: {type: RuntimeDefault}}
+            sidecars:
+              appup:
+                resources: {requests: {cpu: 5m, memory: 8Mi}, limits: {memory: 32Mi, cpu: 100m}}
+            """);
+        var other = InjectorConfig.Parse("""
+            sidecars:
+              appup:
+                resources: {limits: {cpu: 100m, memory: 32Mi}, requests: {memory: 8Mi, cpu: 5m}}
+            securityContext: {seccompProfile: {type: RuntimeDefault}, capabilities: {add: [NET_BIND_SERVICE], drop: [ALL]}, runAsUser: 1000, runAsNonRoot: true}
+            """);
+
+        Assert.Equal(one.Revision, other.Revision);
+        var pod = JsonNode.Parse("""{"metadata":{"name":"p","annotations":{"sidecars.dev/inject":"appup"}},"spec":{"containers":[{"name":"app","image":"nginx"}]}}""")!.AsObject();
+        var engine = new InjectionEngine();
+        Assert.Equal(engine.Inject(pod.DeepClone().AsObject(), one).Pod!.ToJsonString(), engine.Inject(pod.DeepClone().AsObject(), other).Pod!.ToJsonString());
+    }
+
+    [Fact]
     public void Numbers_are_kept_as_the_api_server_reads_them()
     {
         var config = InjectorConfig.Parse("securityContext: {runAsUser: 65532.0, runAsGroup: 0x10, runAsNonRoot: yes}\nsidecars:\n  proa:\n    resources: {requests: {cpu: 0.5, memory: 1e6}}");
 
-        Assert.Equal("""{"runAsUser":65532,"runAsGroup":16,"runAsNonRoot":true}""", config.SecurityContext.ToJsonString());
+        Assert.Equal("""{"runAsNonRoot":true,"runAsUser":65532,"runAsGroup":16}""", config.SecurityContext.ToJsonString());
         Assert.Equal("""{"requests":{"cpu":0.5,"memory":1000000}}""", config.Sidecars["proa"].Resources!.ToJsonString());
     }
 

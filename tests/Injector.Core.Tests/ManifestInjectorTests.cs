@@ -109,6 +109,32 @@ public sealed class ManifestInjectorTests
         Assert.True(result.AnyDenied);
         Assert.Contains(result.Messages, m => m.StartsWith("error: document 1 (Job/nightly, line 1): cannot inject proa", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("appup.sidecars.dev/port: 9998", "metadata.annotations[\"appup.sidecars.dev/port\"] is 9998, not a string")]
+    [InlineData("sidecars.dev/mode: yes", "metadata.annotations[\"sidecars.dev/mode\"] is true, not a string")]
+    public void An_unquoted_number_or_boolean_annotation_is_refused_not_ignored(string annotation, string expected)
+    {
+        // kubectl refuses such an object (annotation values are strings); the engine would silently ignore the value.
+        var yaml = $$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+              annotations:
+                sidecars.dev/inject: appup
+                {{annotation}}
+            spec:
+              containers: [{name: app, image: nginx}]
+            """;
+
+        var result = Injector.Inject(yaml, InjectorConfig.Default);
+
+        Assert.True(result.AnyDenied);
+        Assert.Equal("", result.Yaml);
+        Assert.Contains(result.Messages, m => m.StartsWith("error: document 1 (Pod/p, line 1): " + expected, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Integer_ports_read_from_yaml_are_seen_by_the_port_clash_check()
     {

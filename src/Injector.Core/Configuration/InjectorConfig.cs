@@ -141,6 +141,7 @@ public sealed class InjectorConfig
             if (resources is not null)
             {
                 ResourcesValidator.Validate(resources, $"{path}.resources");
+                resources = CanonicalOrder.Resources(resources);
             }
 
             sidecars[name] = new SidecarSettings(image, resources);
@@ -150,6 +151,7 @@ public sealed class InjectorConfig
             ?? defaults?.SecurityContext.DeepClone().AsObject()
             ?? new JsonObject();
         SecurityContextValidator.Validate(securityContext, "securityContext");
+        securityContext = CanonicalOrder.SecurityContext(securityContext);
 
         var normalised = new JsonObject
         {

@@ -105,6 +105,13 @@ public sealed class ManifestInjector
         }
 
         var label = where.Describe(obj);
+        if (NonStringValue(template) is { } problem)
+        {
+            // The engine reads annotations as strings only, so an unquoted number would be ignored without a word.
+            messages.Add($"error: {label}: {problem}");
+            return false;
+        }
+
         InjectionResult result;
         try
         {
@@ -140,6 +147,37 @@ public sealed class ManifestInjector
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The first annotation or label of the pod template whose value is not a string (kubectl refuses such an object:
+    /// they are map[string]string), as a sentence that says how to fix it; null when all are strings.
+    /// </summary>
+    private static string? NonStringValue(JsonObject template)
+    {
+        if (template["metadata"] is not JsonObject metadata)
+        {
+            return null;
+        }
+
+        foreach (var field in (ReadOnlySpan<string>)["annotations", "labels"])
+        {
+            if (metadata[field] is not JsonObject map)
+            {
+                continue;
+            }
+
+            foreach (var (key, value) in map)
+            {
+                if (value is not JsonValue v || !v.TryGetValue<string>(out _))
+                {
+                    var shown = value?.ToJsonString() ?? "null";
+                    return $"metadata.{field}[\"{key}\"] is {shown}, not a string (kubectl refuses it too: {field} values are strings); quote it, for example \"{(value is JsonValue ? shown.Trim('"') : "")}\"";
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>kubectl flattens any *List kind that has items (v1 List, PodList, DeploymentList, ...).</summary>
