@@ -130,4 +130,14 @@ public sealed class ValuesTests
         Assert.Equal("false", sc["allowPrivilegeEscalation"].ToString());
         Assert.Equal("ALL", ((YamlSequenceNode)((YamlMappingNode)sc["capabilities"])["drop"]).Children[0].ToString());
     }
+
+    [Fact]
+    public void The_default_values_render_the_built_in_config()
+    {
+        // One set of defaults: `dotnet run` (built-in config) and `helm install` (chart defaults) inject the same pods,
+        // and the sidecars' memory settings (src/Sidecars.Aot.props) are tuned for these limits.
+        var config = Injector.Core.Configuration.InjectorConfig.Parse(HelmChart.Render().Named<V1ConfigMap>("injector-config").Data["config.yaml"]);
+
+        Assert.Equal(Injector.Core.Configuration.InjectorConfig.Default.Revision, config.Revision);
+    }
 }
