@@ -66,6 +66,22 @@ public sealed class AnnotationValueTests
     }
 
     [Theory]
+    [InlineData("shawarma.centeredge.io/log-level", "loud")]
+    [InlineData("shawarma.sidecars.dev/log-level", "loud")]
+    [InlineData("shawarma.centeredge.io/state-url", "ftp://x")]
+    [InlineData("shawarma.centeredge.io/service-labels", "app")]
+    public void A_denial_names_the_key_the_pod_wrote_legacy_or_new(string key, string value)
+    {
+        var pod = Pod("""{"sidecars.dev/inject":"shawarma","shawarma.sidecars.dev/service":"web"}""");
+        pod["metadata"]!["annotations"]![key] = value;
+
+        var result = Inject(pod);
+
+        Assert.Equal(InjectionDecision.Denied, result.Decision);
+        Assert.StartsWith($"annotation {key}:", result.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("shawarma.sidecars.dev/service", "web\nEVIL=1")]
     [InlineData("shawarma.sidecars.dev/service", "Web_Service")]
     [InlineData("shawarma.centeredge.io/service-name", "web\r\nx")]

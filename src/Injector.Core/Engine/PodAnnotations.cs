@@ -46,6 +46,21 @@ public sealed class PodAnnotations
         return null;
     }
 
+    /// <summary>The first of <paramref name="keys"/> the pod sets (the one <see cref="GetFirst"/> read), else the first
+    /// key: messages name the annotation the user actually wrote.</summary>
+    public string KeyOf(params ReadOnlySpan<string> keys)
+    {
+        foreach (var key in keys)
+        {
+            if (_values.ContainsKey(key))
+            {
+                return key;
+            }
+        }
+
+        return keys[0];
+    }
+
     /// <summary>A TCP port (1-65535) or the default; <paramref name="error"/> explains a bad value.</summary>
     public int GetPort(string key, int fallback, out string? error) => GetPort([key], fallback, out error);
 

@@ -49,14 +49,14 @@ public sealed class ShawarmaPlan : ISidecarPlan
 
         if (!string.IsNullOrEmpty(labels) && !AnnotationValues.IsLabelSelector(labels))
         {
-            var key = a.Contains(AnnotationKeys.ShawarmaServiceLabels) ? AnnotationKeys.ShawarmaServiceLabels : AnnotationKeys.LegacyShawarmaServiceLabels;
+            var key = a.KeyOf(AnnotationKeys.ShawarmaServiceLabels, AnnotationKeys.LegacyShawarmaServiceLabels);
             return $"annotation {key}: {AnnotationValues.Quote(labels)} is not valid; use comma-separated key=value pairs of label keys and values such as app=web,tier=front";
         }
 
         var url = a.GetFirst(AnnotationKeys.ShawarmaUrl, AnnotationKeys.LegacyShawarmaStateUrl) ?? DefaultUrl;
         if (!AnnotationValues.IsHttpUrl(url))
         {
-            var key = a.Contains(AnnotationKeys.ShawarmaUrl) ? AnnotationKeys.ShawarmaUrl : AnnotationKeys.LegacyShawarmaStateUrl;
+            var key = a.KeyOf(AnnotationKeys.ShawarmaUrl, AnnotationKeys.LegacyShawarmaStateUrl);
             return $"annotation {key}: {AnnotationValues.Quote(url)} is not valid; use an absolute http(s) URL such as {DefaultUrl}";
         }
 
@@ -69,7 +69,7 @@ public sealed class ShawarmaPlan : ISidecarPlan
         var logLevel = (a.GetFirst(AnnotationKeys.ShawarmaLogLevel, AnnotationKeys.LegacyShawarmaLogLevel) ?? ShawarmaContract.DefaultLogLevel).ToLowerInvariant();
         if (!LogLevels.Contains(logLevel))
         {
-            return $"annotation {AnnotationKeys.ShawarmaLogLevel}: {AnnotationValues.Quote(logLevel)} is not valid; use one of {string.Join(", ", LogLevels)}";
+            return $"annotation {a.KeyOf(AnnotationKeys.ShawarmaLogLevel, AnnotationKeys.LegacyShawarmaLogLevel)}: {AnnotationValues.Quote(logLevel)} is not valid; use one of {string.Join(", ", LogLevels)}";
         }
 
         var disableText = a.GetFirst(AnnotationKeys.ShawarmaDisableNotifier) ?? "false";
