@@ -53,6 +53,7 @@ public sealed class TestProcess : IDisposable, IAsyncDisposable
             }
         }
 
+        SignalDispositions.EnsureDefaults();
         _process = new Process { StartInfo = info, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => OnLine(OutputStream.StdOut, e.Data);
         _process.ErrorDataReceived += (_, e) => OnLine(OutputStream.StdErr, e.Data);
