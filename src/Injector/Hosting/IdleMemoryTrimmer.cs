@@ -16,6 +16,8 @@ internal sealed class IdleMemoryTrimmer : BackgroundService
     private readonly RequestBufferPool _buffers;
     private readonly TrimmableMemoryPoolFactory _kestrelPools;
     private readonly TimeProvider _time;
+    private long _seen;
+    private bool _busy;
 
     /// <param name="buffers">The request buffers: dropped, and how requests are seen coming in.</param>
     /// <param name="kestrelPools">Kestrel's buffer pools: their free blocks are dropped.</param>
@@ -26,39 +28,54 @@ internal sealed class IdleMemoryTrimmer : BackgroundService
         _time = time;
     }
 
-    /// <summary>How many times memory was trimmed (for tests).</summary>
+    /// <summary>How many times memory was trimmed.</summary>
     public int Trims { get; private set; }
 
-    /// <summary>Trims the start-up garbage (configuration, DI, TLS and metrics set-up) once, before the first request.</summary>
+    /// <summary>
+    /// One blocking, compacting collection that also decommits the free heap: after a burst, and once after start-up
+    /// (configuration, DI, TLS and metrics set-up leave a few MiB of garbage that nothing else would collect).
+    /// </summary>
     public static void Collect()
     {
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
+    /// <summary>
+    /// One check, every <see cref="Interval"/>: trims once when requests came in before the previous check and none
+    /// since. Returns whether it trimmed.
+    /// </summary>
+    internal bool Tick()
+    {
+        var now = _buffers.Rents;
+        if (now != _seen)
+        {
+            _seen = now;
+            _busy = true;
+            return false;
+        }
+
+        if (!_busy)
+        {
+            return false;
+        }
+
+        _busy = false;
+        _buffers.Trim();
+        _kestrelPools.Trim();
+        Collect();
+        Trims++;
+        return true;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval, _time);
-        var seen = _buffers.Rents;
-        var busy = false;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                var now = _buffers.Rents;
-                if (now != seen)
-                {
-                    seen = now;
-                    busy = true;
-                }
-                else if (busy)
-                {
-                    busy = false;
-                    _buffers.Trim();
-                    _kestrelPools.Trim();
-                    Collect();
-                    Trims++;
-                }
+                Tick();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

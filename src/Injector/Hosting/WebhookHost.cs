@@ -204,6 +204,10 @@ internal sealed class WebhookHost : IAsyncDisposable
 
         logging.SetMinimumLevel(options.LogLevel);
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Off: while this category logs anything, hosting starts an Activity and a log scope for every request (to
+        // correlate its request-start/finish lines, which are below Warning anyway). Unhandled errors are still
+        // logged by Kestrel, and /mutate answers every failure itself.
+        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         // A failed start (a port in use) becomes one line on stderr; the host's own "Hosting failed to start" error
         // would add its stack trace to the log.
         logging.AddFilter("Microsoft.Extensions.Hosting", level => level >= options.LogLevel && (started.Value || level < LogLevel.Error));
