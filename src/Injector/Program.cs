@@ -22,7 +22,7 @@ internal static class Program
         WebhookHost host;
         try
         {
-            host = await WebhookHost.StartAsync(options).ConfigureAwait(false);
+            host = await WebhookHost.StartAsync(options with { TrimMemory = true }).ConfigureAwait(false);
         }
         catch (StartupException ex)
         {

@@ -19,12 +19,15 @@ public sealed partial class DockerfileTests
         { "AppUp", "appup", true },
         { "Shawarma", "shawarma", true },
         { "Proa", "proa", true },
-        { "Injector", "injector", false },
+        { "Injector", "injector", true },
         { "Canary", "canary-controller", false },
         { "Rollout", "sidecar-rollout", false },
     };
 
     private static string DockerfileOf(string project) => project is "AppUp" or "Shawarma" or "Proa" ? Repo.PathOf("src", Sidecars) : Repo.PathOf("src", project, "Dockerfile");
+
+    /// <summary>The sidecars' image layout: the binary in /usr/local/bin and a <c>sidecar</c> entrypoint link to it.</summary>
+    private static bool IsSidecarImage(string project) => DockerfileOf(project) == Repo.PathOf("src", Sidecars);
 
     private static string[] Lines(string project) =>
         Joined(File.ReadAllText(DockerfileOf(project)))
@@ -49,7 +52,7 @@ public sealed partial class DockerfileTests
         var user = Assert.Single(final, l => l.StartsWith("USER ", StringComparison.Ordinal));
         Assert.Matches(@"^USER [1-9][0-9]*:[1-9][0-9]*$", user); // numeric, so runAsNonRoot can verify it
         var entrypoint = Assert.Single(final, l => l.StartsWith("ENTRYPOINT ", StringComparison.Ordinal));
-        Assert.Contains(aot ? "/usr/local/bin/sidecar\"" : $"/{binary}\"", entrypoint);
+        Assert.Contains(IsSidecarImage(project) ? "/usr/local/bin/sidecar\"" : $"/{binary}\"", entrypoint);
         Assert.True(File.Exists(DockerfileOf(project) + ".dockerignore") || File.Exists(Path.Combine(Path.GetDirectoryName(DockerfileOf(project))!, "Dockerfile.dockerignore")));
     }
 
@@ -104,8 +107,8 @@ public sealed partial class DockerfileTests
             var path = src.StartsWith("/image", StringComparison.Ordinal)
                 ? Path.Combine(image, src["/image".Length..].TrimStart('/'))
                 : Path.Combine(output, src["/out".Length..].TrimStart('/'));
-            var exe = aot ? Path.Combine(path, "usr", "local", "bin", binary) : Directory.Exists(path) ? Path.Combine(path, binary) : path;
-            if (aot)
+            var exe = IsSidecarImage(project) ? Path.Combine(path, "usr", "local", "bin", binary) : Directory.Exists(path) ? Path.Combine(path, binary) : path;
+            if (IsSidecarImage(project))
             {
                 // The entrypoint link, and the binary where the injection plan expects proa (ProaContract.ImageBinaryPath).
                 var link = new FileInfo(Path.Combine(path, "usr", "local", "bin", "sidecar"));

@@ -27,15 +27,15 @@ public sealed class PodEditor
     private readonly WorkMeter _work;
     // Entries are the items of the pod's lists: objects, or items left unread by the request reader (RawJson),
     // opened (parsed in place) only when something reads more than their name and ports.
-    private readonly Dictionary<string, JsonNode> _containers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, JsonNode> _initContainers = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, JsonNode> _volumes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonNode> _containers;
+    private readonly Dictionary<string, JsonNode> _initContainers;
+    private readonly HashSet<string> _names;
+    private readonly Dictionary<string, JsonNode> _volumes;
     private readonly HashSet<string> _addedVolumes = new(StringComparer.Ordinal);
-    private readonly List<JsonNode> _appContainers = [];
+    private readonly List<JsonNode> _appContainers;
     private readonly Dictionary<JsonNode, JsonObject> _opened = new(ReferenceEqualityComparer.Instance);
     private PreviousInjection _previous = PreviousInjection.Empty;
-    private readonly Dictionary<int, string> _ports = [];
+    private readonly Dictionary<int, string> _ports;
     private Draft? _draft;
 
     public PodEditor(TrackedClone tracking, WorkMeter work)
@@ -43,6 +43,15 @@ public sealed class PodEditor
         _tracking = tracking;
         _work = work;
         Pod = tracking.Root;
+        // The indexes are sized from the lists up front, rather than grown through discarded tables (50 containers).
+        var containers = Count(ContainersKey);
+        var initContainers = Count(InitContainersKey);
+        _containers = new(containers, StringComparer.Ordinal);
+        _initContainers = new(initContainers, StringComparer.Ordinal);
+        _names = new(containers + initContainers + Count(EphemeralContainersKey), StringComparer.Ordinal);
+        _volumes = new(Count(VolumesKey), StringComparer.Ordinal);
+        _appContainers = new(containers);
+        _ports = new(containers + initContainers);
         IndexContainers(ContainersKey, _containers);
         IndexContainers(InitContainersKey, _initContainers);
         foreach (var item in Entries(Spec, EphemeralContainersKey))
@@ -505,6 +514,8 @@ public sealed class PodEditor
             }
         }
     }
+
+    private int Count(string list) => Pod["spec"] is JsonObject spec && spec[list] is JsonArray array ? array.Count : 0;
 
     internal static IEnumerable<JsonObject> Items(JsonObject? owner, string key) =>
         owner?[key] is JsonArray array ? array.OfType<JsonObject>() : [];

@@ -11,12 +11,15 @@ namespace Injector.Core.Patching;
 /// </summary>
 public sealed class TrackedClone
 {
-    private readonly Dictionary<JsonNode, JsonNode> _origin = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<JsonNode, JsonNode> _origin;
     private readonly HashSet<JsonNode> _dirty = new(ReferenceEqualityComparer.Instance);
 
-    private TrackedClone(JsonObject root)
+    private TrackedClone(JsonObject root, int capacity)
     {
         Root = root;
+        // Sized up front: a pod with 50 containers and volumes tracks over 100 nodes, and growing the table there
+        // allocated as much again in discarded tables.
+        _origin = new(capacity, ReferenceEqualityComparer.Instance);
     }
 
     public JsonObject Root { get; }
@@ -24,9 +27,40 @@ public sealed class TrackedClone
     /// <summary>Copies <paramref name="original"/>, tracking identity down to <paramref name="depth"/> levels.</summary>
     public static TrackedClone Create(JsonObject original, int depth)
     {
-        var clone = new TrackedClone(new JsonObject());
+        var clone = new TrackedClone(new JsonObject(), Tracked(original, depth) + 8);
         clone.CopyInto(original, clone.Root, depth);
         return clone;
+    }
+
+    /// <summary>How many nodes <see cref="CopyInto"/> tracks at most for <paramref name="node"/> (objects, lists, values).</summary>
+    private static int Tracked(JsonNode? node, int depth)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                var inObject = 1;
+                if (depth > 0)
+                {
+                    foreach (var property in obj)
+                    {
+                        inObject += Tracked(property.Value, depth - 1);
+                    }
+                }
+
+                return inObject;
+            case JsonArray array:
+                var inArray = 1;
+                for (int i = 0; depth > 0 && i < array.Count; i++)
+                {
+                    inArray += Tracked(array[i], depth - 1);
+                }
+
+                return inArray;
+            case null:
+                return 0;
+            default:
+                return 1;
+        }
     }
 
     /// <summary>The original node a copied node came from, or null for nodes added since.</summary>

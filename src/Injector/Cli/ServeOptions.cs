@@ -33,6 +33,13 @@ internal sealed record ServeOptions
 
     public long MaxRequestBytes { get; init; } = 3 * 1024 * 1024;
 
+    /// <summary>
+    /// Collect the start-up garbage once started, and give memory back after each burst of reviews
+    /// (<see cref="Hosting.IdleMemoryTrimmer"/>). The <c>serve</c> verb turns it on; tests that host several webhooks
+    /// in one process leave it off, as a full collection there pauses every test running beside it.
+    /// </summary>
+    public bool TrimMemory { get; init; }
+
     public bool JsonLogs { get; init; } = true;
 
     /// <summary>Minimum level logged; per-review lines are Information (injected, denied) and Debug (skipped).</summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using Injector.Configuration;
 using Injector.Core.Admission;
@@ -22,15 +21,20 @@ internal sealed class MutateEndpoint
     private readonly InjectorMetrics _metrics;
     private readonly ILogger _logger;
     private readonly long _maxBytes;
+    private readonly RequestBufferPool _buffers;
 
-    public MutateEndpoint(Func<ReadOnlyMemory<byte>, InjectorConfig, AdmissionOutcome> handle, ConfigStore config, InjectorMetrics metrics, ILogger logger, long maxBytes)
+    public MutateEndpoint(Func<ReadOnlyMemory<byte>, InjectorConfig, AdmissionOutcome> handle, ConfigStore config, InjectorMetrics metrics, ILogger logger, long maxBytes, RequestBufferPool? buffers = null)
     {
         _handle = handle;
         _config = config;
         _metrics = metrics;
         _logger = logger;
         _maxBytes = maxBytes;
+        _buffers = buffers ?? new RequestBufferPool(DefaultRetainedBufferBytes);
     }
+
+    /// <summary>Request buffers kept for reuse while reviews come in (all are dropped when the webhook goes idle).</summary>
+    public const long DefaultRetainedBufferBytes = 16 * 1024 * 1024;
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -79,8 +83,9 @@ internal sealed class MutateEndpoint
             return (AdmissionReviewHandler.BadRequest($"request body of {request.ContentLength} bytes is over the {_maxBytes}-byte limit (--max-request-bytes)"), false);
         }
 
+        // One byte more than announced, so a body longer than its Content-Length is noticed without a second array.
         var initial = (int)Math.Min(request.ContentLength ?? 16 * 1024, _maxBytes) + 1;
-        var buffer = ArrayPool<byte>.Shared.Rent(initial);
+        var buffer = _buffers.Rent(initial);
         var length = 0;
         try
         {
@@ -88,9 +93,9 @@ internal sealed class MutateEndpoint
             {
                 if (length == buffer.Length)
                 {
-                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, _maxBytes + 1));
+                    var bigger = _buffers.Rent((int)Math.Min((long)buffer.Length * 2, _maxBytes + 1));
                     buffer.AsSpan(0, length).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    _buffers.Return(buffer);
                     buffer = bigger;
                 }
 
@@ -128,7 +133,7 @@ internal sealed class MutateEndpoint
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _buffers.Return(buffer);
         }
     }
 
