@@ -77,7 +77,7 @@ public sealed class KubeCanaryWorld(IKubernetes client, ITrafficProvider traffic
                 }
 
                 // Conditional on what was read, so a gate is never consumed from a CanaryApp that changed meanwhile;
-                // the new resourceVersion is carried on, so our own status write that follows does not conflict.
+                // the new resourceVersion is carried on, so a later write in this reconcile does not conflict with it.
                 var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = annotations, ["resourceVersion"] = app.Metadata.ResourceVersion } };
                 var patched = await client.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
                     CanaryApp.Group, CanaryApp.Version, app.Metadata.NamespaceProperty, CanaryApp.Plural, app.Metadata.Name,
@@ -98,8 +98,9 @@ public sealed class KubeCanaryWorld(IKubernetes client, ITrafficProvider traffic
             Spec = app.Spec,
             Status = status,
         };
-        await client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(body, CanaryApp.Group, CanaryApp.Version, app.Metadata.NamespaceProperty, CanaryApp.Plural, app.Metadata.Name,
+        var written = await client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(body, CanaryApp.Group, CanaryApp.Version, app.Metadata.NamespaceProperty, CanaryApp.Plural, app.Metadata.Name,
             fieldManager: CanaryAnnotations.Manager, cancellationToken: cancellationToken).ConfigureAwait(false);
+        app.Metadata.ResourceVersion = KubernetesJson.Deserialize<CanaryApp>(KubernetesJson.Serialize(written)).Metadata.ResourceVersion;
     }
 
     private async Task<V1Deployment?> GetDeploymentAsync(CanaryApp app, DeploymentRole role, CancellationToken cancellationToken)
