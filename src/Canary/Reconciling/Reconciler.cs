@@ -463,7 +463,7 @@ public static class Reconciler
                 _status.FailedImages.Remove(old);
             }
 
-            _status.FailedImages.Add(new FailedImage { Image = desired.Image, Revision = desired.Revision, Reason = reason, Message = Truncate(message, 1024), Time = _now });
+            _status.FailedImages.Add(new FailedImage { Image = desired.Image, Revision = desired.Revision, Reason = reason, Message = Text.Truncate(message, 1024), Time = _now });
             while (_status.FailedImages.Count > MaxFailedImages)
             {
                 _status.FailedImages.RemoveAt(0);
@@ -560,7 +560,7 @@ public static class Reconciler
                 Type = type,
                 Status = status,
                 Reason = reason,
-                Message = Truncate(message, 32768),
+                Message = Text.Truncate(message, 32768),
                 LastTransitionTime = transition,
                 ObservedGeneration = _generation,
             });
@@ -568,7 +568,7 @@ public static class Reconciler
             _status.Conditions = _status.Conditions.OrderBy(c => Array.IndexOf(order, c.Type) is var i && i < 0 ? int.MaxValue : i).ThenBy(c => c.Type, StringComparer.Ordinal).ToList();
         }
 
-        private void Event(string type, string reason, string note) => _events.Add(new CanaryEvent(type, reason, Truncate(note, 1024)));
+        private void Event(string type, string reason, string note) => _events.Add(new CanaryEvent(type, reason, Text.Truncate(note, 1024)));
 
         private Decision Done(TimeSpan? requeue)
         {
@@ -584,7 +584,6 @@ public static class Reconciler
 
         private static string Seconds(TimeSpan t) => $"{(long)t.TotalSeconds}s";
 
-        private static string Truncate(string s, int max) => s.Length <= max ? s : s[..(max - 3)] + "...";
     }
 
     /// <summary>Attaches the check's result to a decision (for metrics).</summary>
