@@ -26,6 +26,9 @@ public static class Reconciler
     /// <summary>How soon to look again while waiting for a rollout (watch events usually come first).</summary>
     public static readonly TimeSpan WaitPoll = TimeSpan.FromSeconds(10);
 
+    /// <summary>How soon to look again at a CanaryApp blocked by an object someone else controls.</summary>
+    public static readonly TimeSpan ConflictRetry = TimeSpan.FromMinutes(1);
+
     /// <summary>Failed revisions kept in the status (oldest dropped first).</summary>
     public const int MaxFailedImages = 20;
 
@@ -72,7 +75,7 @@ public static class Reconciler
                 return Done(null); // ownerReferences let the garbage collector remove what we made
             }
 
-            var spec = EffectiveSpec.From(_app.Spec);
+            var spec = EffectiveSpec.From(_app.Spec, _app.Metadata.Name);
             if (spec.Error is { } error)
             {
                 SetCondition(ConditionTypes.Progressing, "False", EventReasons.InvalidSpec, error);
@@ -83,6 +86,20 @@ public static class Reconciler
 
                 SetReady(_o.Primary, DesiredObjects.RevisionOf(_o.Primary));
                 return Done(null);
+            }
+
+            if (_o.Conflict is { } conflict)
+            {
+                // Nothing is touched; nothing watches the other owner's object either, so look again later.
+                var reported = Condition(ConditionTypes.Progressing) is { Reason: EventReasons.Conflict } previous && previous.Message == conflict;
+                SetCondition(ConditionTypes.Progressing, "False", EventReasons.Conflict, conflict);
+                if (!reported)
+                {
+                    Event(CanaryEvent.Warning, EventReasons.Conflict, conflict);
+                }
+
+                SetReady(_o.Primary, DesiredObjects.RevisionOf(_o.Primary));
+                return Done(ConflictRetry);
             }
 
             var desired = DesiredObjects.For(_app, spec);
