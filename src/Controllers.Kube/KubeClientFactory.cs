@@ -3,7 +3,7 @@ using k8s;
 using k8s.Exceptions;
 using k8s.KubeConfigModels;
 
-namespace Rollout.Kube;
+namespace Controllers.Kube;
 
 /// <summary>
 /// Builds the client as kubectl finds its cluster: <c>--kubeconfig</c>, else <c>KUBECONFIG</c> (several files merged,
