@@ -2,7 +2,6 @@ using System.Net;
 using Canary.Hosting;
 using Controllers.Kube;
 using k8s;
-using k8s.Exceptions;
 using Microsoft.Extensions.Logging;
 
 namespace Canary;
@@ -42,27 +41,34 @@ internal static class Program
             return 2;
         }
 
-        KubernetesClientConfiguration config;
+        IKubernetes client;
         try
         {
-            config = options.Kubeconfig is null && options.Context is null && KubernetesClientConfiguration.IsInCluster()
-                ? KubernetesClientConfiguration.InClusterConfig()
-                : KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig, options.Context);
+            client = KubeClientFactory.Create(options.Kubeconfig, options.Context, Environment.GetEnvironmentVariable);
         }
-        catch (Exception ex) when (ex is KubeConfigException or IOException or UnauthorizedAccessException or ArgumentException)
+        catch (KubeconfigException ex)
         {
-            await Console.Error.WriteLineAsync($"error: no usable Kubernetes configuration: {ex.Message}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"error: cannot use the kubeconfig: {ex.Message}").ConfigureAwait(false);
             return 1;
         }
 
-        using var client = new Kubernetes(config);
+        using var owned = client;
         using var metrics = new CanaryMetrics();
         var controller = new CanaryController(client, options, loggers, metrics);
         var web = ControllerWebHost.Build(address, options.HealthPort, controller.Health, [CanaryMetrics.MeterName],
             b => ControllerLogging.Configure(b, options.LogFormat, options.LogLevel));
         await using (web.ConfigureAwait(false))
         {
-            await web.StartAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await web.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                await Console.Error.WriteLineAsync($"error: cannot serve /healthz, /readyz and /metrics on {options.BindAddress}:{options.HealthPort}: {ex.Message}").ConfigureAwait(false);
+                return 1;
+            }
+
             Log.Started(logger, options.WatchNamespace ?? "(all namespaces)", options.LeaderElect, options.Identity);
             await controller.RunAsync(cancellationToken).ConfigureAwait(false);
             await web.StopAsync(CancellationToken.None).ConfigureAwait(false);

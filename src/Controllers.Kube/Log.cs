@@ -26,7 +26,7 @@ internal static partial class Log
     public static partial void Reconciled(ILogger logger, ObjectKey key, TimeSpan elapsed, TimeSpan? requeue);
 
     [LoggerMessage(1011, LogLevel.Warning, "Reconciling {Key} failed ({Failures} in a row), retrying in backoff: {Message}")]
-    public static partial void ReconcileFailed(ILogger logger, ObjectKey key, int failures, string message, Exception exception);
+    public static partial void ReconcileFailed(ILogger logger, ObjectKey key, int failures, string message, Exception? exception);
 
     [LoggerMessage(1020, LogLevel.Information, "Leader election: {Identity} became the leader of {Lease}")]
     public static partial void StartedLeading(ILogger logger, string identity, string lease);

@@ -76,7 +76,9 @@ public sealed class ReconcileLoop
             {
                 _queue.AddRateLimited(key);
                 Reconciles.Add(1, controller, KeyValuePair.Create<string, object?>("result", "error"));
-                Log.ReconcileFailed(_logger, key, _queue.Failures(key), ex.Message, ex);
+                // An API or network answer is an expected failure: one sentence. Anything else is a bug: the trace too.
+                var expected = ex is k8s.Autorest.HttpOperationException or HttpRequestException or IOException or TimeoutException or OperationCanceledException;
+                Log.ReconcileFailed(_logger, key, _queue.Failures(key), KubeErrors.Describe(ex), expected ? null : ex);
             }
             finally
             {

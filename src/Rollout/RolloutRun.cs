@@ -1,3 +1,4 @@
+using Controllers.Kube;
 using Injector.Core.Configuration;
 using k8s;
 using Rollout.Cli;

@@ -40,6 +40,11 @@ public sealed class PrometheusClient(HttpClient http, TimeProvider time)
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (!string.IsNullOrEmpty(bearerToken))
         {
+            if (!IsValidToken(bearerToken))
+            {
+                return AnalysisResult.Error("the Prometheus bearer token has characters an HTTP header cannot carry (printable ASCII only)");
+            }
+
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
         }
 
@@ -76,6 +81,13 @@ public sealed class PrometheusClient(HttpClient http, TimeProvider time)
         {
             return AnalysisResult.Error($"reading Prometheus's answer failed: {ex.Message}");
         }
+    }
+
+    /// <summary>A bearer token an Authorization header can carry: printable ASCII, not empty, no space at either end.</summary>
+    public static bool IsValidToken(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return token.Length > 0 && token[0] != ' ' && token[^1] != ' ' && token.All(c => c is >= ' ' and <= '~');
     }
 
     private static async Task<byte[]?> ReadCappedAsync(HttpContent content, CancellationToken cancellationToken)

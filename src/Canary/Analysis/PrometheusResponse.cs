@@ -167,10 +167,8 @@ public static class PrometheusResponse
             return (raw, v);
         }
 
-        return numeric ? throw new FormatException($"\"{Truncate(raw)}\" is not a number") : (raw, double.NaN);
+        return numeric ? throw new FormatException($"\"{Text.Truncate(raw, 67)}\" is not a number") : (raw, double.NaN);
     }
-
-    private static string Truncate(string s) => s.Length <= 64 ? s : s[..64] + "...";
 
     private static string? Str(JsonElement o, string name) =>
         o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

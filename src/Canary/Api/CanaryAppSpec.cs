@@ -55,6 +55,11 @@ public sealed class CanaryAppSpec
     [JsonPropertyName("trafficShiftUpdateInterval")]
     public int? TrafficShiftUpdateInterval { get; set; }
 
+    /// <summary>canaryop's fixed readiness wait, accepted so its manifests apply; ignored (readiness is read from the
+    /// Deployment's status).</summary>
+    [JsonPropertyName("deploymentReadyWaitTime")]
+    public int? DeploymentReadyWaitTime { get; set; }
+
     /// <summary>Canary weight added per step (default 10). Not with <see cref="StepWeights"/>.</summary>
     [JsonPropertyName("stepWeight")]
     public int? StepWeight { get; set; }

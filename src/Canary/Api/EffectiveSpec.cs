@@ -16,6 +16,9 @@ public sealed record EffectiveSpec
     public const int DefaultIntervalSeconds = 30;
     public const int DefaultProgressDeadlineSeconds = 600;
 
+    /// <summary>Longest CanaryApp name: <c>&lt;name&gt;-primary</c> must stay a 63-character DNS label.</summary>
+    public const int MaxNameLength = 55;
+
     public string? Image { get; init; }
     public V1PodTemplateSpec? Template { get; init; }
     public int ListenPort { get; init; }
@@ -49,10 +52,17 @@ public sealed record EffectiveSpec
     /// <summary>The weight at which a passing check promotes: the last step.</summary>
     public int MaxWeight => Steps.Count == 0 ? DefaultMaxWeight : Steps[^1];
 
-    public static EffectiveSpec From(CanaryAppSpec spec)
+    /// <param name="spec">The CanaryApp's spec.</param>
+    /// <param name="name">The CanaryApp's name, checked too when given: the objects it names must be valid.</param>
+    public static EffectiveSpec From(CanaryAppSpec spec, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var errors = new List<string>();
+        if (name is not null && NameError(name) is { } nameError)
+        {
+            errors.Add(nameError);
+        }
+
         var hasImage = !string.IsNullOrWhiteSpace(spec.Image);
         var hasTemplate = spec.Template?.Spec?.Containers is { Count: > 0 };
         if (hasImage == hasTemplate)
@@ -60,6 +70,23 @@ public sealed record EffectiveSpec
             errors.Add(hasImage
                 ? "set either spec.image or spec.template, not both"
                 : "set spec.image (or spec.template with at least one container)");
+        }
+
+        if (hasImage && spec.Image!.Trim().Any(char.IsWhiteSpace))
+        {
+            errors.Add($"spec.image \"{spec.Image.Trim()}\" contains whitespace: an image reference has none");
+        }
+
+        if (hasTemplate)
+        {
+            foreach (var container in spec.Template!.Spec.Containers)
+            {
+                if (string.IsNullOrWhiteSpace(container?.Name) || string.IsNullOrWhiteSpace(container.Image) || container.Image.Any(char.IsWhiteSpace))
+                {
+                    errors.Add($"spec.template.spec.containers: every container needs a name and an image without whitespace (container \"{container?.Name}\", image \"{container?.Image}\")");
+                    break;
+                }
+            }
         }
 
         var steps = StepsOf(spec, errors);
@@ -132,6 +159,19 @@ public sealed record EffectiveSpec
             ParentRefs = parentRefs,
             Error = errors.Count == 0 ? null : string.Join("; ", errors),
         };
+    }
+
+    /// <summary>
+    /// Why <paramref name="name"/> cannot name a CanaryApp, or null. The Services are named <c>&lt;name&gt;</c>,
+    /// <c>&lt;name&gt;-primary</c> and <c>&lt;name&gt;-canary</c>: DNS-1035 labels of at most 63 characters.
+    /// </summary>
+    public static string? NameError(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var valid = name.Length is > 0 and <= MaxNameLength && char.IsAsciiLetterLower(name[0]) &&
+            (char.IsAsciiLetterLower(name[^1]) || char.IsAsciiDigit(name[^1])) &&
+            name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
+        return valid ? null : $"the name \"{name}\" must be a DNS-1035 label of at most {MaxNameLength} characters (lowercase letters, digits and '-', starting with a letter): the Services are named {name}-primary and {name}-canary";
     }
 
     /// <summary>The weights the canary goes through: explicit <c>stepWeights</c>, or stepWeight, 2*stepWeight, ... up to maxWeight.</summary>

@@ -32,18 +32,27 @@ public sealed class KubeCanaryWorld(IKubernetes client, ITrafficProvider traffic
             return null;
         }
 
-        var primary = await GetDeploymentAsync(app, DeploymentRole.Primary, cancellationToken).ConfigureAwait(false);
-        var canary = await GetDeploymentAsync(app, DeploymentRole.Canary, cancellationToken).ConfigureAwait(false);
-        var spec = EffectiveSpec.From(app.Spec);
-        if (spec.Error is not null)
+        V1Deployment? primary = null, canary = null;
+        try
         {
-            return new Observation(app, primary, canary, null, true, now);
-        }
+            primary = await GetDeploymentAsync(app, DeploymentRole.Primary, cancellationToken).ConfigureAwait(false);
+            canary = await GetDeploymentAsync(app, DeploymentRole.Canary, cancellationToken).ConfigureAwait(false);
+            var spec = EffectiveSpec.From(app.Spec, app.Metadata.Name);
+            if (spec.Error is not null)
+            {
+                return new Observation(app, primary, canary, null, true, now);
+            }
 
-        var desired = DesiredObjects.For(app, spec);
-        var servicesInSync = await ServicesInSyncAsync(desired, cancellationToken).ConfigureAwait(false);
-        var route = await traffic.ObserveAsync(desired, cancellationToken).ConfigureAwait(false);
-        return new Observation(app, primary, canary, route, servicesInSync, now);
+            var desired = DesiredObjects.For(app, spec);
+            var servicesInSync = await ServicesInSyncAsync(desired, cancellationToken).ConfigureAwait(false);
+            var route = await traffic.ObserveAsync(desired, cancellationToken).ConfigureAwait(false);
+            return new Observation(app, primary, canary, route, servicesInSync, now);
+        }
+        catch (CanaryConflictException ex)
+        {
+            // Someone else's object where ours would be: observed as such, so the status can say it.
+            return new Observation(app, primary, canary, null, true, now) { Conflict = ex.Message };
+        }
     }
 
     public async Task ExecuteAsync(CanaryApp app, CanaryAction action, CancellationToken cancellationToken)
@@ -77,7 +86,7 @@ public sealed class KubeCanaryWorld(IKubernetes client, ITrafficProvider traffic
                 }
 
                 // Conditional on what was read, so a gate is never consumed from a CanaryApp that changed meanwhile;
-                // the new resourceVersion is carried on, so our own status write that follows does not conflict.
+                // the new resourceVersion is carried on, so a later write in this reconcile does not conflict with it.
                 var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = annotations, ["resourceVersion"] = app.Metadata.ResourceVersion } };
                 var patched = await client.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
                     CanaryApp.Group, CanaryApp.Version, app.Metadata.NamespaceProperty, CanaryApp.Plural, app.Metadata.Name,
@@ -98,8 +107,9 @@ public sealed class KubeCanaryWorld(IKubernetes client, ITrafficProvider traffic
             Spec = app.Spec,
             Status = status,
         };
-        await client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(body, CanaryApp.Group, CanaryApp.Version, app.Metadata.NamespaceProperty, CanaryApp.Plural, app.Metadata.Name,
+        var written = await client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(body, CanaryApp.Group, CanaryApp.Version, app.Metadata.NamespaceProperty, CanaryApp.Plural, app.Metadata.Name,
             fieldManager: CanaryAnnotations.Manager, cancellationToken: cancellationToken).ConfigureAwait(false);
+        app.Metadata.ResourceVersion = KubernetesJson.Deserialize<CanaryApp>(KubernetesJson.Serialize(written)).Metadata.ResourceVersion;
     }
 
     private async Task<V1Deployment?> GetDeploymentAsync(CanaryApp app, DeploymentRole role, CancellationToken cancellationToken)
@@ -108,7 +118,7 @@ public sealed class KubeCanaryWorld(IKubernetes client, ITrafficProvider traffic
         try
         {
             var d = await client.AppsV1.ReadNamespacedDeploymentAsync(name, app.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
-            EnsureOwned(app, d.Metadata, "Deployment");
+            Ownership.EnsureOwned(app, d.Metadata, "Deployment");
             return d;
         }
         catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
@@ -131,7 +141,7 @@ public sealed class KubeCanaryWorld(IKubernetes client, ITrafficProvider traffic
             return;
         }
 
-        EnsureOwned(app, current.Metadata, "Deployment");
+        Ownership.EnsureOwned(app, current.Metadata, "Deployment");
 
         // One JSON Patch, so the revision annotation and the template it names change together; labels and
         // annotations others put on the Deployment stay.
@@ -159,7 +169,7 @@ public sealed class KubeCanaryWorld(IKubernetes client, ITrafficProvider traffic
             return;
         }
 
-        EnsureOwned(app, current.Metadata, "Service");
+        Ownership.EnsureOwned(app, current.Metadata, "Service");
         if (ServiceInSync(current, desired))
         {
             return;
@@ -173,26 +183,26 @@ public sealed class KubeCanaryWorld(IKubernetes client, ITrafficProvider traffic
             fieldManager: CanaryAnnotations.Manager, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Whether the three Services are as wanted; every one is read, so one that someone else controls is
+    /// found here (and reported) rather than when it would be written.</summary>
     private async Task<bool> ServicesInSyncAsync(DesiredObjects desired, CancellationToken cancellationToken)
     {
+        var inSync = true;
         foreach (var service in desired.Services())
         {
             try
             {
                 var current = await client.CoreV1.ReadNamespacedServiceAsync(service.Metadata.Name, desired.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-                EnsureOwned(desired.App, current.Metadata, "Service");
-                if (!ServiceInSync(current, service))
-                {
-                    return false;
-                }
+                Ownership.EnsureOwned(desired.App, current.Metadata, "Service");
+                inSync &= ServiceInSync(current, service);
             }
             catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
             {
-                return false;
+                inSync = false;
             }
         }
 
-        return true;
+        return inSync;
     }
 
     private static bool ServiceInSync(V1Service current, V1Service desired)
@@ -235,16 +245,6 @@ public sealed class KubeCanaryWorld(IKubernetes client, ITrafficProvider traffic
             {
                 patch.Add($"{path}/{JsonPatchBuilder.Escape(k)}", v);
             }
-        }
-    }
-
-    private static void EnsureOwned(CanaryApp app, V1ObjectMeta metadata, string kind)
-    {
-        var controller = metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true);
-        if (controller is null || controller.Uid != app.Metadata.Uid)
-        {
-            var owner = controller is null ? "no controller" : $"{controller.Kind} {controller.Name}";
-            throw new CanaryConflictException($"{kind} {app.Metadata.NamespaceProperty}/{metadata.Name} exists and is not controlled by this CanaryApp (it has {owner}); rename or delete it");
         }
     }
 }

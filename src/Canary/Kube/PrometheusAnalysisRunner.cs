@@ -28,6 +28,11 @@ public sealed class PrometheusAnalysisRunner(IKubernetes client, PrometheusClien
                 }
 
                 token = Encoding.UTF8.GetString(bytes).Trim();
+                if (!PrometheusClient.IsValidToken(token))
+                {
+                    // Sent as is it would break the request (a newline is a header injection): refused before it leaves.
+                    return AnalysisResult.Error($"the Prometheus token in Secret {secretRef.Name} (key \"{key}\") is empty or has characters an HTTP header cannot carry (printable ASCII only)");
+                }
             }
             catch (HttpOperationException ex)
             {

@@ -6,8 +6,8 @@ namespace Canary.Reconciling;
 
 /// <summary>
 /// One reconcile of one CanaryApp: observe, decide (running the check when the decision asks for it, then deciding
-/// again with its result), execute the actions in order, write the status if it changed, record the Events and
-/// metrics. Returns when to look again. The same code runs in the controller and in the tick-by-tick tests.
+/// again with its result), write the status if it changed, record the Events, execute the actions in order, record
+/// the metrics. Returns when to look again. The same code runs in the controller and in the tick-by-tick tests.
 /// </summary>
 public sealed class CanaryReconcile(ICanaryWorld world, IAnalysisRunner analysis, ICanaryEventSink events, CanaryMetrics metrics, TimeProvider time)
 {
@@ -33,11 +33,11 @@ public sealed class CanaryReconcile(ICanaryWorld world, IAnalysisRunner analysis
             }
         }
 
-        foreach (var action in decision.Actions)
-        {
-            await world.ExecuteAsync(observation.App, action, cancellationToken).ConfigureAwait(false);
-        }
-
+        // The status first: it is the controller's only memory (timers, failed checks, failed revisions), so it is
+        // written before the world is changed. A refused write (409: the CanaryApp changed since it was read) then
+        // changes nothing and the retry decides afresh; an action that fails after it is redone by the next
+        // reconcile, which reads the world. The other order let a lost status write take the next step at once or
+        // forget a rollback and send traffic to the failed revision again.
         if (!SameStatus(observation.App.Status, decision.Status))
         {
             await world.WriteStatusAsync(observation.App, decision.Status, cancellationToken).ConfigureAwait(false);
@@ -46,6 +46,11 @@ public sealed class CanaryReconcile(ICanaryWorld world, IAnalysisRunner analysis
         foreach (var e in decision.Events)
         {
             await events.RecordAsync(observation.App, e, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var action in decision.Actions)
+        {
+            await world.ExecuteAsync(observation.App, action, cancellationToken).ConfigureAwait(false);
         }
 
         metrics.Record(observation.App, decision);

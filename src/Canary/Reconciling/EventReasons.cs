@@ -47,4 +47,7 @@ public static class EventReasons
 
     /// <summary>The spec cannot be acted on; the note says why.</summary>
     public const string InvalidSpec = "InvalidSpec";
+
+    /// <summary>An object the CanaryApp would make exists and belongs to someone else; it is left alone.</summary>
+    public const string Conflict = "Conflict";
 }

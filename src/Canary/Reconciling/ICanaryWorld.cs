@@ -10,6 +10,8 @@ public interface ICanaryWorld
 
     Task ExecuteAsync(CanaryApp app, CanaryAction action, CancellationToken cancellationToken);
 
-    /// <summary>Writes the status subresource, conditional on the resourceVersion that was read (a conflict throws).</summary>
+    /// <summary>Writes the status subresource, conditional on the resourceVersion that was read (a conflict throws);
+    /// the new resourceVersion is carried on in <paramref name="app"/>, so the actions that follow (a conditional
+    /// annotation patch) do not conflict with it.</summary>
     Task WriteStatusAsync(CanaryApp app, CanaryAppStatus status, CancellationToken cancellationToken);
 }

@@ -20,6 +20,9 @@ public sealed record Observation(
     bool ServicesInSync,
     DateTimeOffset Now)
 {
+    /// <summary>An object the CanaryApp would make exists and is controlled by someone else (what and whose).</summary>
+    public string? Conflict { get; init; }
+
     /// <summary>Set by the caller when the previous <see cref="Decision"/> asked for a check.</summary>
     public AnalysisResult? Analysis { get; init; }
 }

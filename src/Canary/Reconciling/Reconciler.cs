@@ -26,6 +26,9 @@ public static class Reconciler
     /// <summary>How soon to look again while waiting for a rollout (watch events usually come first).</summary>
     public static readonly TimeSpan WaitPoll = TimeSpan.FromSeconds(10);
 
+    /// <summary>How soon to look again at a CanaryApp blocked by an object someone else controls.</summary>
+    public static readonly TimeSpan ConflictRetry = TimeSpan.FromMinutes(1);
+
     /// <summary>Failed revisions kept in the status (oldest dropped first).</summary>
     public const int MaxFailedImages = 20;
 
@@ -72,7 +75,7 @@ public static class Reconciler
                 return Done(null); // ownerReferences let the garbage collector remove what we made
             }
 
-            var spec = EffectiveSpec.From(_app.Spec);
+            var spec = EffectiveSpec.From(_app.Spec, _app.Metadata.Name);
             if (spec.Error is { } error)
             {
                 SetCondition(ConditionTypes.Progressing, "False", EventReasons.InvalidSpec, error);
@@ -83,6 +86,20 @@ public static class Reconciler
 
                 SetReady(_o.Primary, DesiredObjects.RevisionOf(_o.Primary));
                 return Done(null);
+            }
+
+            if (_o.Conflict is { } conflict)
+            {
+                // Nothing is touched; nothing watches the other owner's object either, so look again later.
+                var reported = Condition(ConditionTypes.Progressing) is { Reason: EventReasons.Conflict } previous && previous.Message == conflict;
+                SetCondition(ConditionTypes.Progressing, "False", EventReasons.Conflict, conflict);
+                if (!reported)
+                {
+                    Event(CanaryEvent.Warning, EventReasons.Conflict, conflict);
+                }
+
+                SetReady(_o.Primary, DesiredObjects.RevisionOf(_o.Primary));
+                return Done(ConflictRetry);
             }
 
             var desired = DesiredObjects.For(_app, spec);
@@ -463,7 +480,7 @@ public static class Reconciler
                 _status.FailedImages.Remove(old);
             }
 
-            _status.FailedImages.Add(new FailedImage { Image = desired.Image, Revision = desired.Revision, Reason = reason, Message = Truncate(message, 1024), Time = _now });
+            _status.FailedImages.Add(new FailedImage { Image = desired.Image, Revision = desired.Revision, Reason = reason, Message = Text.Truncate(message, 1024), Time = _now });
             while (_status.FailedImages.Count > MaxFailedImages)
             {
                 _status.FailedImages.RemoveAt(0);
@@ -560,7 +577,7 @@ public static class Reconciler
                 Type = type,
                 Status = status,
                 Reason = reason,
-                Message = Truncate(message, 32768),
+                Message = Text.Truncate(message, 32768),
                 LastTransitionTime = transition,
                 ObservedGeneration = _generation,
             });
@@ -568,7 +585,7 @@ public static class Reconciler
             _status.Conditions = _status.Conditions.OrderBy(c => Array.IndexOf(order, c.Type) is var i && i < 0 ? int.MaxValue : i).ThenBy(c => c.Type, StringComparer.Ordinal).ToList();
         }
 
-        private void Event(string type, string reason, string note) => _events.Add(new CanaryEvent(type, reason, Truncate(note, 1024)));
+        private void Event(string type, string reason, string note) => _events.Add(new CanaryEvent(type, reason, Text.Truncate(note, 1024)));
 
         private Decision Done(TimeSpan? requeue)
         {
@@ -584,7 +601,6 @@ public static class Reconciler
 
         private static string Seconds(TimeSpan t) => $"{(long)t.TotalSeconds}s";
 
-        private static string Truncate(string s, int max) => s.Length <= max ? s : s[..(max - 3)] + "...";
     }
 
     /// <summary>Attaches the check's result to a decision (for metrics).</summary>

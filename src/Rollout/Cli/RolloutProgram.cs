@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Controllers.Kube;
 using Rollout.Kube;
 using Rollout.Output;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Controllers.Kube;
 using Rollout.Kube;
 using Rollout.Planning;
 using Rollout.Waiting;

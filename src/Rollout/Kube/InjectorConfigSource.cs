@@ -1,4 +1,5 @@
 using System.Net;
+using Controllers.Kube;
 using Injector.Core.Configuration;
 using k8s;
 

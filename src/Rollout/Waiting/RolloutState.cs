@@ -7,6 +7,6 @@ public enum RolloutState
 
     Complete,
 
-    /// <summary>Will not complete by itself (progress deadline exceeded, strategy changed to OnDelete).</summary>
+    /// <summary>Will not complete by itself (progress deadline exceeded, a paused Deployment, strategy changed to OnDelete).</summary>
     Failed,
 }

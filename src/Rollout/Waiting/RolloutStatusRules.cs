@@ -86,6 +86,13 @@ public static class RolloutStatusRules
             return RolloutProgress.Failed($"deployment \"{name}\" exceeded its progress deadline");
         }
 
+        // A paused Deployment's controller observes the new template but creates no new ReplicaSet, and the progress
+        // deadline does not run while paused: kubectl would wait for ever. Say so instead of waiting out --timeout.
+        if (deployment.Spec?.Paused == true)
+        {
+            return RolloutProgress.Failed($"deployment \"{name}\" is paused: the restart rolls out when it is resumed (kubectl rollout resume)");
+        }
+
         var status = deployment.Status ?? new V1DeploymentStatus();
         var updated = status.UpdatedReplicas ?? 0;
         var total = status.Replicas ?? 0;

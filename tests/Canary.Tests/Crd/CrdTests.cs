@@ -41,7 +41,7 @@ public sealed class CrdTests
         var (stored, errors) = Admission.Admit(Assert.Single(YamlJson.ParseAll(File.ReadAllText(SamplePath(file))))!.AsObject());
         Assert.True(errors.Count == 0, string.Join("\n", errors));
         var app = KubernetesJson.Deserialize<CanaryApp>(stored.ToJsonString());
-        Assert.Null(EffectiveSpec.From(app.Spec).Error);
+        Assert.Null(EffectiveSpec.From(app.Spec, app.Metadata.Name).Error);
     }
 
     [Theory]
@@ -54,14 +54,14 @@ public sealed class CrdTests
         Assert.True(errors.Any(e => e.Contains(expected, StringComparison.Ordinal)), $"expected an error containing \"{expected}\", got:\n{string.Join("\n", errors)}");
 
         // The controller does not trust the API server to have refused it: it finds the problem too (apart from what
-        // only the API server can see: unknown fields it prunes, the object's name, a wrongly typed field).
-        if (file is "invalid-unknown-field.yaml" or "invalid-name-too-long.yaml" or "invalid-interval-as-string.yaml")
+        // only the API server can see: unknown fields it prunes, a wrongly typed field).
+        if (file is "invalid-unknown-field.yaml" or "invalid-interval-as-string.yaml")
         {
             return;
         }
 
         var app = KubernetesJson.Deserialize<CanaryApp>(stored.ToJsonString());
-        Assert.NotNull(EffectiveSpec.From(app.Spec).Error);
+        Assert.NotNull(EffectiveSpec.From(app.Spec, app.Metadata.Name).Error);
     }
 
     [Fact]

@@ -196,8 +196,10 @@ public sealed class ControllerAgainstApiServerTests
             },
         }, CanaryCluster.Ns);
         await c.CreateAsync(Prom(CanaryCluster.App("web", "example/web:v1"), c));
-        var error = await Assert.ThrowsAsync<Canary.Kube.CanaryConflictException>(() => c.Reconcile.ReconcileAsync(CanaryCluster.Ns, "web", CancellationToken.None));
-        Assert.Contains("not controlled by this CanaryApp", error.Message, StringComparison.Ordinal);
+        Assert.Equal(Reconciler.ConflictRetry, await c.Reconcile.ReconcileAsync(CanaryCluster.Ns, "web", CancellationToken.None));
+        var progressing = (await c.GetAsync("web")).Status!.Conditions!.Single(x => x.Type == ConditionTypes.Progressing);
+        Assert.Equal(EventReasons.Conflict, progressing.Reason);
+        Assert.Contains("not controlled by this CanaryApp", progressing.Message, StringComparison.Ordinal);
         Assert.Equal("other:1", (await c.Client.AppsV1.ReadNamespacedDeploymentAsync("web-primary", CanaryCluster.Ns)).Spec.Template.Spec.Containers[0].Image);
     }
 

@@ -37,6 +37,9 @@ internal sealed class FakeWorld : ICanaryWorld
 
     public int StatusWrites { get; private set; }
 
+    /// <summary>The next this many status writes answer 409 Conflict (someone changed the CanaryApp meanwhile).</summary>
+    public int StatusWritesToRefuse { get; set; }
+
     /// <summary>Deployments whose pods never become ready.</summary>
     public HashSet<string> Stalled { get; } = new(StringComparer.Ordinal);
 
@@ -110,6 +113,12 @@ internal sealed class FakeWorld : ICanaryWorld
 
     public Task WriteStatusAsync(CanaryApp app, CanaryAppStatus status, CancellationToken cancellationToken)
     {
+        if (StatusWritesToRefuse > 0)
+        {
+            StatusWritesToRefuse--;
+            throw Conflict();
+        }
+
         StatusWrites++;
         App.Status = Clone(status);
         return Task.CompletedTask;
@@ -160,6 +169,11 @@ internal sealed class FakeWorld : ICanaryWorld
             existing.Metadata.Generation++;
         }
     }
+
+    private static k8s.Autorest.HttpOperationException Conflict() => new("Operation cannot be fulfilled on canaryapps.canary.sidecars.dev \"web\": the object has been modified")
+    {
+        Response = new k8s.Autorest.HttpResponseMessageWrapper(new HttpResponseMessage(System.Net.HttpStatusCode.Conflict), ""),
+    };
 
     private static T Clone<T>(T value) => KubernetesJson.Deserialize<T>(KubernetesJson.Serialize(value));
 }

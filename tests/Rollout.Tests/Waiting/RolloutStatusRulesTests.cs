@@ -58,6 +58,23 @@ public sealed class RolloutStatusRulesTests
         Assert.Equal(RolloutProgress.Failed("deployment \"web\" exceeded its progress deadline"), RolloutStatusRules.Evaluate(WorkloadState.From(deployment), 2));
     }
 
+    [Fact]
+    public void A_paused_deployment_fails_once_the_generation_is_observed_instead_of_waiting_for_ever()
+    {
+        var deployment = new V1Deployment
+        {
+            Metadata = new V1ObjectMeta { Name = "web", Generation = 2 },
+            Spec = new V1DeploymentSpec { Replicas = 2, Paused = true },
+            Status = new V1DeploymentStatus { ObservedGeneration = 1, Replicas = 2, UpdatedReplicas = 0, AvailableReplicas = 2 },
+        };
+
+        Assert.Equal(RolloutState.Waiting, RolloutStatusRules.Evaluate(WorkloadState.From(deployment), 2).State);
+        deployment.Status.ObservedGeneration = 2;
+        Assert.Equal(
+            RolloutProgress.Failed("deployment \"web\" is paused: the restart rolls out when it is resumed (kubectl rollout resume)"),
+            RolloutStatusRules.Evaluate(WorkloadState.From(deployment), 2));
+    }
+
     [Theory]
     [InlineData(0, 2, 2, null, RolloutState.Waiting, "waiting for the controller to observe generation 2 (observed: 0)")]
     [InlineData(2, 1, 0, 0, RolloutState.Waiting, "Waiting for 2 pods to be ready...")]

@@ -36,6 +36,26 @@ public sealed class AuthenticationTests
     }
 
     [Fact]
+    public async Task An_exec_credential_plugin_authenticates_with_the_token_it_prints()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            return;
+        }
+
+        await using var server = await KubeApiServer.StartAsync(new() { RequireAuthentication = true, Tokens = new Dictionary<string, string> { ["from-plugin"] = "plugin-user" } });
+        using var dir = new TempDirectory();
+        var plugin = dir.Write("plugin.sh", "#!/bin/sh\necho '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"'\"$1\"'\"}}'\n");
+        File.SetUnixFileMode(plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var path = server.WriteKubeconfig(dir.File("kubeconfig"), KubeconfigUser.Exec(plugin, "from-plugin"));
+
+        using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(path));
+        await client.CoreV1.ListNamespacedPodAsync("shop");
+
+        Assert.Equal("plugin-user", server.Requests.All.Single().User);
+    }
+
+    [Fact]
     public async Task Without_credentials_the_server_answers_401_unauthorized()
     {
         await using var server = await KubeApiServer.StartAsync(new() { RequireAuthentication = true });

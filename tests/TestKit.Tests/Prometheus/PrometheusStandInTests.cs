@@ -34,6 +34,22 @@ public sealed class PrometheusStandInTests
     }
 
     [Fact]
+    public async Task A_huge_answer_is_valid_json_streamed_without_a_content_length()
+    {
+        await using var prometheus = await PrometheusStandIn.StartAsync();
+        prometheus.Default = PrometheusResponse.Huge(3 * 1024 * 1024);
+        using var http = new HttpClient();
+        using var response = await http.GetAsync(new Uri(prometheus.Url, "/api/v1/query?query=up"), HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Null(response.Content.Headers.ContentLength);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        Assert.InRange(body.Length, 3 * 1024 * 1024, 4 * 1024 * 1024);
+        var result = JsonNode.Parse(body)!["data"]!["result"]!.AsArray();
+        Assert.True(result.Count > 50_000);
+        Assert.Equal("1", result[^1]!["value"]![1]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Scalars_strings_infinities_and_an_explicit_time()
     {
         await using var prometheus = await PrometheusStandIn.StartAsync();

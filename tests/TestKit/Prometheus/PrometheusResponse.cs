@@ -50,6 +50,12 @@ public abstract record PrometheusResponse
     /// <summary>Never answers until the client gives up.</summary>
     public static PrometheusResponse Hang() => new HangResponse();
 
+    /// <summary>
+    /// A success envelope whose vector goes on for <paramref name="bytes"/> bytes (one-series entries), streamed in
+    /// chunks without a Content-Length, as a runaway query answers: a client must stop reading at its own limit.
+    /// </summary>
+    public static PrometheusResponse Huge(long bytes) => new HugeResponse(bytes);
+
     /// <summary>Answers <paramref name="then"/> after <paramref name="delay"/>.</summary>
     public static PrometheusResponse Delayed(TimeSpan delay, PrometheusResponse then) => new DelayedResponse(delay, then);
 
@@ -79,6 +85,8 @@ public abstract record PrometheusResponse
     internal sealed record RawResponse(int HttpCode, string Body, string ContentType) : PrometheusResponse;
 
     internal sealed record HangResponse : PrometheusResponse;
+
+    internal sealed record HugeResponse(long Bytes) : PrometheusResponse;
 
     internal sealed record DelayedResponse(TimeSpan Delay, PrometheusResponse Then) : PrometheusResponse;
 }

@@ -233,6 +233,10 @@ public sealed class PrometheusStandIn : IAsyncDisposable
                 await LoopbackHttp.HangAsync(context, _stopping.Token).ConfigureAwait(false);
                 return;
 
+            case PrometheusResponse.HugeResponse huge:
+                await WriteHugeAsync(context, huge.Bytes).ConfigureAwait(false);
+                return;
+
             case PrometheusResponse.RawResponse raw:
                 context.Response.StatusCode = raw.HttpCode;
                 context.Response.ContentType = raw.ContentType;
@@ -260,6 +264,29 @@ public sealed class PrometheusStandIn : IAsyncDisposable
         }
 
         await WriteJsonAsync(context, 200, body).ConfigureAwait(false);
+    }
+
+    /// <summary>Streams the envelope of <see cref="PrometheusResponse.Huge"/> chunk by chunk (never whole in memory).</summary>
+    private static async Task WriteHugeAsync(HttpContext context, long bytes)
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        var head = "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["u8.ToArray();
+        var entry = "{\"metric\":{\"pod\":\"p\"},\"value\":[1700000000,\"1\"]},"u8.ToArray();
+        var chunk = new byte[entry.Length * 1024];
+        for (var i = 0; i < 1024; i++)
+        {
+            entry.CopyTo(chunk, i * entry.Length);
+        }
+
+        var body = context.Response.Body;
+        await body.WriteAsync(head, context.RequestAborted).ConfigureAwait(false);
+        for (long sent = head.Length; sent < bytes; sent += chunk.Length)
+        {
+            await body.WriteAsync(chunk, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        await body.WriteAsync("{\"metric\":{},\"value\":[1700000000,\"1\"]}]}}"u8.ToArray(), context.RequestAborted).ConfigureAwait(false);
     }
 
     private static (string Type, JsonNode Result) Result(PrometheusResponse response, PrometheusQuery query, Evaluation evaluation)

@@ -156,6 +156,11 @@ public sealed class KubeApiServer : IAsyncDisposable
             case KubeconfigUser.TokenFileUser tokenFile:
                 yaml.Append("\n    tokenFile: ").Append(tokenFile.Path).Append('\n');
                 break;
+            case KubeconfigUser.ExecUser exec:
+                yaml.Append("\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      interactiveMode: Never\n      command: ")
+                    .Append(JsonSerializer.Serialize(exec.Command)).Append("\n      args: [")
+                    .Append(string.Join(", ", exec.Arguments.Select(a => JsonSerializer.Serialize(a)))).Append("]\n");
+                break;
             case KubeconfigUser.ClientCertificateUser client when credentialsAsFiles:
             {
                 var (certFile, keyFile) = client.Certificate.WriteFiles(Path.Combine(directory, Path.GetFileName(path) + ".client.crt"),

@@ -14,6 +14,12 @@ public abstract record KubeconfigUser
     /// <summary>A client certificate and key (<c>client-certificate-data</c>/<c>client-key-data</c>, or files).</summary>
     public static KubeconfigUser ClientCertificate(IssuedCertificate certificate) => new ClientCertificateUser(certificate);
 
+    /// <summary>
+    /// An exec credential plugin (<c>exec:</c>, client.authentication.k8s.io/v1): kubectl and the clients run
+    /// <paramref name="command"/> with <paramref name="arguments"/> and read an ExecCredential from its stdout.
+    /// </summary>
+    public static KubeconfigUser Exec(string command, params string[] arguments) => new ExecUser(command, arguments);
+
     /// <summary>No credentials.</summary>
     public static KubeconfigUser Anonymous() => new AnonymousUser();
 
@@ -22,6 +28,8 @@ public abstract record KubeconfigUser
     internal sealed record TokenFileUser(string Path) : KubeconfigUser;
 
     internal sealed record ClientCertificateUser(IssuedCertificate Certificate) : KubeconfigUser;
+
+    internal sealed record ExecUser(string Command, IReadOnlyList<string> Arguments) : KubeconfigUser;
 
     internal sealed record AnonymousUser : KubeconfigUser;
 }

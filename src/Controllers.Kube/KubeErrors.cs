@@ -3,7 +3,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 
-namespace Rollout.Kube;
+namespace Controllers.Kube;
 
 /// <summary>One sentence for a failed API call: the status code and the API server's own message.</summary>
 public static class KubeErrors

@@ -1,4 +1,4 @@
-namespace Rollout.Kube;
+namespace Controllers.Kube;
 
 /// <summary>The kubeconfig cannot be used; the message is one sentence for the user.</summary>
 public sealed class KubeconfigException : Exception
