@@ -6,8 +6,9 @@ namespace Injector.Hosting;
 /// Gives memory back when a burst of reviews is over. A .NET process only collects garbage when it allocates, so
 /// after a burst the heap keeps its high-water mark (request buffers, gen0 budget, Kestrel's pipes) for as long as the
 /// webhook is quiet, which for a webhook is most of the time. Once requests have come in and then none for a whole
-/// <see cref="Interval"/>, this drops the kept request buffers and Kestrel's free blocks, and runs one compacting
-/// collection that also decommits the free heap (GCCollectionMode.Aggressive: a few milliseconds on a heap this size).
+/// <see cref="Interval"/>, this drops the kept request buffers and Kestrel's free blocks, runs one compacting
+/// collection that also decommits the free heap (GCCollectionMode.Aggressive: a few milliseconds on a heap this size),
+/// and gives the C library's free pages back (<see cref="NativeHeap"/>).
 /// </summary>
 internal sealed class IdleMemoryTrimmer : BackgroundService
 {
@@ -33,12 +34,15 @@ internal sealed class IdleMemoryTrimmer : BackgroundService
 
     /// <summary>
     /// One blocking, compacting collection that also decommits the free heap: after a burst, and once after start-up
-    /// (configuration, DI, TLS and metrics set-up leave a few MiB of garbage that nothing else would collect).
+    /// (configuration, DI, TLS and metrics set-up leave a few MiB of garbage that nothing else would collect). Then
+    /// the native heap: what the finalizers just freed, and what connections freed (<see cref="NativeHeap"/>).
     /// </summary>
     public static void Collect()
     {
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        NativeHeap.Trim();
     }
 
     /// <summary>

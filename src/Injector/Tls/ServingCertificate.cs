@@ -100,8 +100,14 @@ internal sealed class ServingCertificate : IDisposable
         }
         catch (CryptographicException ex)
         {
-            // Not PEM, not a certificate, no key, or a key of another certificate (a rotation half-way through).
+            // Not PEM, not a certificate, or no key.
             error = $"not a usable certificate and key pair: {ex.Message}";
+        }
+        catch (ArgumentException ex) when (ex.ParamName == "privateKey")
+        {
+            // CopyWithPrivateKey's word (through CreateFromPem) for a key of another certificate of the same algorithm
+            // (a rotation half-way through, or a wrong Secret); other unusable keys are CryptographicExceptions above.
+            error = $"not a usable certificate and key pair: the private key is not the certificate's (is '{_keyFile}' the key of '{_certFile}'?)";
         }
         catch (Exception ex)
         {

@@ -72,6 +72,7 @@ public sealed class StartupFailureTests : IDisposable
     [InlineData("expired", "expired on")]
     [InlineData("not-yet-valid", "is not valid before")]
     [InlineData("garbage", "not a usable certificate and key pair")]
+    [InlineData("key-of-another-certificate", "not a usable certificate and key pair: the private key is not the certificate's")]
     public async Task A_certificate_that_cannot_serve_at_start_up_exits_3(string kind, string expected)
     {
         var pair = kind switch
@@ -84,12 +85,17 @@ public sealed class StartupFailureTests : IDisposable
         {
             await File.WriteAllTextAsync(pair.CertFile, "not PEM at all");
         }
+        else if (kind == "key-of-another-certificate")
+        {
+            File.Copy(TestCertificates.Valid(Path.Combine(_dir, "other")).KeyFile, pair.KeyFile, overwrite: true);
+        }
 
         using var injector = InjectorProgram.Start(Serve("--tls-cert-file", pair.CertFile, "--tls-key-file", pair.KeyFile));
 
         var line = await FailsToStartAsync(injector);
         Assert.Contains($"cannot load TLS certificate '{pair.CertFile}'", line, StringComparison.Ordinal);
         Assert.Contains(expected, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", line, StringComparison.Ordinal);
     }
 
     [Fact]
