@@ -8,7 +8,7 @@ public static class ProaContract
     public const string MountPath = "/sidecars/proa";
     public const string BinaryPath = MountPath + "/proa";
 
-    /// <summary>Where the proa image keeps its binary (see src/Sidecars.Dockerfile).</summary>
+    /// <summary>Where the proa image keeps its binary (src/Dockerfile puts every program at /usr/local/bin/&lt;AssemblyName&gt;).</summary>
     public const string ImageBinaryPath = "/usr/local/bin/proa";
 
     /// <summary>The file name <see cref="CopyToOption"/> writes into its directory.</summary>
