@@ -174,8 +174,14 @@ public sealed partial class DockerfileTests
         var help = Repo.Run(context.Image + Entrypoint, ["--help"], workingDirectory: context.Image,
             env: new Dictionary<string, string> { ["DOTNET_ROOT"] = DotnetRoot }, timeout: TimeSpan.FromMinutes(1));
         Assert.True(help.ExitCode == 0, help.Describe());
-        Assert.NotEmpty(help.StdOut + help.StdErr);
+        // The usage line names the program, not the shared link it was started through (argv[0]).
+        var usage = UsageLine().Match(help.StdOut);
+        Assert.True(usage.Success, help.Describe());
+        Assert.Equal(binary, usage.Groups["program"].Value);
     }
+
+    [GeneratedRegex(@"usage:\s*(?<program>\S+)", RegexOptions.IgnoreCase)]
+    private static partial Regex UsageLine();
 
     /// <summary>The root of the dotnet installation running the tests (above shared/Microsoft.NETCore.App/VERSION/).</summary>
     private static string DotnetRoot => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "..", "..", ".."));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.Globalization;
 using Controllers.Kube;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,7 @@ namespace Canary.Hosting;
 /// </summary>
 public static class CommandLine
 {
-    public static RootCommand Build(Func<ControllerOptions, CancellationToken, Task<int>> run, Func<string, string?> env)
+    public static Command Build(Func<ControllerOptions, CancellationToken, Task<int>> run, Func<string, string?> env)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(env);
@@ -34,9 +35,10 @@ public static class CommandLine
         var logFormat = new Option<LogFormat>("--log-format") { Description = "auto (JSON when not on a terminal), json or text.", DefaultValueFactory = _ => defaults.LogFormat };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Trace, Debug, Information, Warning, Error.", DefaultValueFactory = _ => defaults.LogLevel };
 
-        var root = new RootCommand("canary-controller: progressive delivery of CanaryApps (canary.sidecars.dev/v1) with a Prometheus gate.")
+        // Not RootCommand: it names itself after argv[0], and in the image that is the shared /usr/local/bin/entrypoint link.
+        var root = new Command("canary-controller", "canary-controller: progressive delivery of CanaryApps (canary.sidecars.dev/v1) with a Prometheus gate.")
         {
-            kubeconfig, context, ns, bind, port, workers, resync, promTimeout, leaderElect, leNamespace, leId, identity,
+            new HelpOption(), new VersionOption(), kubeconfig, context, ns, bind, port, workers, resync, promTimeout, leaderElect, leNamespace, leId, identity,
             leaseDuration, renewDeadline, retryPeriod, logFormat, logLevel,
         };
         port.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 65535) { r.AddError("--health-port must be between 1 and 65535."); } });

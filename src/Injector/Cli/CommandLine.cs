@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 
 namespace Injector.Cli;
 
@@ -26,7 +27,8 @@ internal static class CommandLine
         var inject = new InjectCommandLine(env);
         CliRequest? request = null;
 
-        var root = new RootCommand(Description);
+        // Not RootCommand: it names itself after argv[0], and in the image that is the shared /usr/local/bin/entrypoint link.
+        var root = new Command("injector", Description) { Options = { new HelpOption(), new VersionOption() } };
         serve.AddTo(root); // serve is the default verb
         root.SetAction(result => request = new CliRequest.Serve(serve.Bind(result)));
         var serveCommand = new Command("serve", "Run the webhook (the default when no verb is given)");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using Rollout.Execution;
@@ -37,7 +38,8 @@ public static class RolloutCommandLine
         var watch = new WatchCommandOptions();
         CliRequest? request = null;
 
-        var root = new RootCommand(Description);
+        // Not RootCommand: it names itself after argv[0], and in the image that is the shared /usr/local/bin/entrypoint link.
+        var root = new Command("sidecar-rollout", Description) { Options = { new HelpOption(), new VersionOption() } };
         common.AddTo(root);
         run.AddTo(root, common);
         root.SetAction(result => request = new CliRequest.Run(run.Bind(result, common)));
