@@ -197,7 +197,7 @@ internal sealed class AdmissionRequestReader
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var fresh = _keys.Add(ref reader);
-            var key = reader.GetString()!;
+            var key = KnownNames.Get(ref reader);
             reader.Read();
             JsonNode? value = key switch
             {
@@ -220,7 +220,7 @@ internal sealed class AdmissionRequestReader
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var fresh = _keys.Add(ref reader);
-            var key = reader.GetString()!;
+            var key = KnownNames.Get(ref reader);
             reader.Read();
             var value = key is "annotations" or "labels" or "name" or "generateName" or "namespace" or "ownerReferences"
                 ? Materialise(ref reader, 2)
@@ -239,7 +239,7 @@ internal sealed class AdmissionRequestReader
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var fresh = _keys.Add(ref reader);
-            var key = reader.GetString()!;
+            var key = KnownNames.Get(ref reader);
             reader.Read();
             JsonNode? value = key switch
             {
@@ -412,7 +412,7 @@ internal sealed class AdmissionRequestReader
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     var fresh = !checkKeys || _keys.Add(ref reader);
-                    var key = reader.GetString()!;
+                    var key = KnownNames.Get(ref reader);
                     reader.Read();
                     var value = Materialise(ref reader, depth + 1);
                     if (fresh)
@@ -547,7 +547,7 @@ internal sealed class AdmissionRequestReader
         reader.Read();
         if (reader.TokenType == JsonTokenType.String)
         {
-            return reader.GetString();
+            return KnownNames.Get(ref reader);
         }
 
         reader.Skip();

@@ -52,16 +52,19 @@ public static class JsonPatchDiff
 
         private void DiffObjects(JsonObject a, JsonObject b, PathStack path)
         {
-            foreach (var (key, _) in a)
+            // By index: a foreach over a JsonObject allocates its enumerator, and this runs for every changed object.
+            for (int i = 0; i < a.Count; i++)
             {
+                var key = a.GetAt(i).Key;
                 if (!b.ContainsKey(key))
                 {
                     ops.Add(JsonPatchOperation.Remove(path.ToPointer(key)));
                 }
             }
 
-            foreach (var (key, bv) in b)
+            for (int i = 0; i < b.Count; i++)
             {
+                var (key, bv) = b.GetAt(i);
                 if (a.TryGetPropertyValue(key, out var av))
                 {
                     path.Push(key);

@@ -43,9 +43,9 @@ public sealed class TrackedClone
                 var inObject = 1;
                 if (depth > 0)
                 {
-                    foreach (var property in obj)
+                    for (int i = 0; i < obj.Count; i++)
                     {
-                        inObject += Tracked(property.Value, depth - 1);
+                        inObject += Tracked(obj.GetAt(i).Value, depth - 1);
                     }
                 }
 
@@ -121,8 +121,10 @@ public sealed class TrackedClone
     private void CopyInto(JsonObject source, JsonObject target, int depth)
     {
         _origin[target] = source;
-        foreach (var (key, value) in source)
+        // By index: a foreach over a JsonObject allocates its enumerator.
+        for (int i = 0; i < source.Count; i++)
         {
+            var (key, value) = source.GetAt(i);
             target[key] = Copy(value, depth - 1);
         }
     }
