@@ -57,7 +57,14 @@ public static class AnnotationKeys
     public const string ProaCommand = "proa.sidecars.dev/command";
 
     /// <summary><c>&lt;sidecar&gt;.sidecars.dev/image</c>, honoured only when the config allows image overrides.</summary>
-    public static string ImageOverride(string sidecar) => sidecar + SidecarKeySuffix + "image";
+    public static string ImageOverride(string sidecar) => sidecar switch
+    {
+        // The known ones as constants: the injector looks them up for every sidecar of every pod.
+        SidecarNames.AppUp => SidecarNames.AppUp + SidecarKeySuffix + "image",
+        SidecarNames.Shawarma => SidecarNames.Shawarma + SidecarKeySuffix + "image",
+        SidecarNames.Proa => SidecarNames.Proa + SidecarKeySuffix + "image",
+        _ => sidecar + SidecarKeySuffix + "image",
+    };
 
     /// <summary>
     /// Every key the injector reads on a pod (plus <see cref="Status"/>, which it writes), so a key under one of

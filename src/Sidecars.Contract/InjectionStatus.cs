@@ -22,7 +22,15 @@ public sealed class InjectionStatus
 
     private const int MaxDepth = 64;
 
+    private const int KeepBufferBytes = 64 * 1024;
+
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
 
     /// <summary>1 for statuses written before the version key existed.</summary>
     public int Version { get; set; } = CurrentVersion;
@@ -61,8 +69,10 @@ public sealed class InjectionStatus
 
     public string ToJson()
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        // The buffer and writer are the thread's, reused: a status is written for every injected pod.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        var w = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
+        try
         {
             w.WriteStartObject();
             w.WriteNumber("version", CurrentVersion);
@@ -123,9 +133,23 @@ public sealed class InjectionStatus
             }
 
             w.WriteEndObject();
+            w.Flush();
+            return Encoding.UTF8.GetString(buffer.WrittenSpan);
         }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        finally
+        {
+            w.Reset();
+            if (buffer.Capacity > KeepBufferBytes)
+            {
+                // A huge status (hostile targets) is not kept for the thread's life.
+                t_buffer = null;
+                t_writer = null;
+            }
+            else
+            {
+                buffer.ResetWrittenCount();
+            }
+        }
     }
 
     /// <summary>Reads a status annotation; null with <paramref name="error"/> when it is not one.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Injector.Core.Patching;
@@ -28,17 +29,23 @@ internal sealed class AdmissionRequestReader
     private const int CheckedDepth = 3;
 
     private readonly ReadOnlyMemory<byte> _body;
-    private readonly DuplicateKeys _keys = new();
+    private readonly DuplicateKeys _keys;
     private readonly AdmissionRequest _request = new();
 
-    private AdmissionRequestReader(ReadOnlyMemory<byte> body)
+    // One list for every item's ports (each item keeps an exact copy), and one for the items of a list.
+    private List<int>? _ports;
+    private List<JsonNode?>? _items;
+
+    private AdmissionRequestReader(ReadOnlyMemory<byte> body, DuplicateKeys keys)
     {
         _body = body;
+        _keys = keys;
     }
 
     public static AdmissionRequest Read(ReadOnlyMemory<byte> body)
     {
-        var scan = new AdmissionRequestReader(body);
+        var keys = DuplicateKeys.Rent();
+        var scan = new AdmissionRequestReader(body, keys);
         var reader = new Utf8JsonReader(body.Span, new JsonReaderOptions { MaxDepth = MaxDepth });
         try
         {
@@ -59,6 +66,10 @@ internal sealed class AdmissionRequestReader
         catch (JsonException ex)
         {
             scan._request.SyntaxError = ex.Message;
+        }
+        finally
+        {
+            keys.Return();
         }
 
         return scan._request;
@@ -186,7 +197,7 @@ internal sealed class AdmissionRequestReader
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var fresh = _keys.Add(ref reader);
-            var key = reader.GetString()!;
+            var key = KnownNames.Get(ref reader);
             reader.Read();
             JsonNode? value = key switch
             {
@@ -209,7 +220,7 @@ internal sealed class AdmissionRequestReader
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var fresh = _keys.Add(ref reader);
-            var key = reader.GetString()!;
+            var key = KnownNames.Get(ref reader);
             reader.Read();
             var value = key is "annotations" or "labels" or "name" or "generateName" or "namespace" or "ownerReferences"
                 ? Materialise(ref reader, 2)
@@ -228,7 +239,7 @@ internal sealed class AdmissionRequestReader
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var fresh = _keys.Add(ref reader);
-            var key = reader.GetString()!;
+            var key = KnownNames.Get(ref reader);
             reader.Read();
             JsonNode? value = key switch
             {
@@ -247,15 +258,19 @@ internal sealed class AdmissionRequestReader
     /// <summary>A list of containers or volumes: each object item unread, with what the indexes need.</summary>
     private JsonArray ReadList(ref Utf8JsonReader reader, bool containers)
     {
-        var list = new JsonArray();
+        // The items are gathered first, so the list is made at its size rather than grown (50 containers).
+        var items = _items ??= [];
+        items.Clear();
         var index = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             JsonNode? item = reader.TokenType == JsonTokenType.StartObject ? ReadItem(ref reader, containers, index) : Unread(ref reader, CheckedDepth);
-            list.Add(item);
+            items.Add(item);
             index++;
         }
 
+        var list = new JsonArray(CollectionsMarshal.AsSpan(items));
+        items.Clear();
         return list;
     }
 
@@ -263,7 +278,8 @@ internal sealed class AdmissionRequestReader
     {
         var start = (int)reader.TokenStartIndex;
         string? name = null;
-        List<int>? ports = null;
+        var ports = _ports ??= [];
+        ports.Clear();
         var bad = Field.Other;
         var badLifecycle = false;
         _keys.Open();
@@ -279,7 +295,6 @@ internal sealed class AdmissionRequestReader
                     reader.Skip();
                     break;
                 case Field.Ports when reader.TokenType == JsonTokenType.StartArray:
-                    ports ??= [];
                     ReadPorts(ref reader, ports);
                     break;
                 case Field.Env or Field.VolumeMounts or Field.Ports:
@@ -305,7 +320,7 @@ internal sealed class AdmissionRequestReader
         return RawJson.Node(new RawJson(_body[start..end], JsonValueKind.Object)
         {
             Name = name,
-            Ports = ports ?? (IReadOnlyList<int>)[],
+            Ports = ports.Count > 0 ? ports.ToArray() : [],
             MalformedField = bad switch
             {
                 Field.Env => "env",
@@ -397,7 +412,7 @@ internal sealed class AdmissionRequestReader
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     var fresh = !checkKeys || _keys.Add(ref reader);
-                    var key = reader.GetString()!;
+                    var key = KnownNames.Get(ref reader);
                     reader.Read();
                     var value = Materialise(ref reader, depth + 1);
                     if (fresh)
@@ -532,7 +547,7 @@ internal sealed class AdmissionRequestReader
         reader.Read();
         if (reader.TokenType == JsonTokenType.String)
         {
-            return reader.GetString();
+            return KnownNames.Get(ref reader);
         }
 
         reader.Skip();

@@ -12,10 +12,40 @@ internal sealed class DuplicateKeys
 {
     private const int LinearLimit = 16;
 
-    private readonly List<(int Start, int Length)> _keys = [];
-    private readonly List<Level> _levels = [];
-    private byte[] _bytes = new byte[256];
+    /// <summary>Tables that grew past these (a hostile review) are not kept for the thread's life.</summary>
+    private const int KeepBytes = 64 * 1024;
+    private const int KeepKeys = 4096;
+
+    [ThreadStatic]
+    private static DuplicateKeys? s_spare;
+
+    private readonly List<(int Start, int Length)> _keys = new(64);
+    private readonly List<Level> _levels = new(16);
+    private byte[] _bytes = new byte[1024];
     private int _used;
+
+    /// <summary>
+    /// The thread's reused tables (a review reads without allocating them), or new ones when they are in use; give
+    /// them back with <see cref="Return"/>.
+    /// </summary>
+    public static DuplicateKeys Rent()
+    {
+        var keys = s_spare ?? new DuplicateKeys();
+        s_spare = null;
+        return keys;
+    }
+
+    /// <summary>Empties the tables (a read may have stopped in the middle on a syntax error) and keeps them for the thread.</summary>
+    public void Return()
+    {
+        _keys.Clear();
+        _levels.Clear();
+        _used = 0;
+        if (_bytes.Length <= KeepBytes && _keys.Capacity <= KeepKeys && _levels.Capacity <= KeepKeys)
+        {
+            s_spare = this;
+        }
+    }
 
     public void Open() => _levels.Add(new Level(_keys.Count, _used));
 

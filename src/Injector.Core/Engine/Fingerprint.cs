@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -28,6 +29,29 @@ internal sealed class Fingerprint : IDisposable
     public void Add(string label, JsonNode? value)
     {
         _writer.WriteStringValue(label);
+        Write(value);
+    }
+
+    /// <summary>Adds <paramref name="value"/> under the label <c>owner/field</c>, without making that string.</summary>
+    public void Add(string owner, string field, JsonNode? value)
+    {
+        var length = owner.Length + 1 + field.Length;
+        char[]? rented = null;
+        Span<char> label = length <= 256 ? stackalloc char[256] : (rented = ArrayPool<char>.Shared.Rent(length));
+        owner.CopyTo(label);
+        label[owner.Length] = '/';
+        field.CopyTo(label[(owner.Length + 1)..]);
+        _writer.WriteStringValue(label[..length]);
+        if (rented is not null)
+        {
+            ArrayPool<char>.Shared.Return(rented);
+        }
+
+        Write(value);
+    }
+
+    private void Write(JsonNode? value)
+    {
         if (value is null)
         {
             _writer.WriteNullValue();
@@ -49,24 +73,26 @@ internal sealed class Fingerprint : IDisposable
     public void Dispose() => _scratch.Dispose();
 
     /// <summary>The hash of what in <paramref name="config"/> shapes <paramref name="sidecar"/>'s containers.</summary>
-    public static string ConfigRevision(InjectorConfig config, string sidecar)
-    {
-        var revisions = Revisions.GetValue(config, static _ => new Dictionary<string, string>(StringComparer.Ordinal));
-        lock (revisions)
-        {
-            if (!revisions.TryGetValue(sidecar, out var revision))
-            {
-                using var fingerprint = new Fingerprint();
-                var settings = config.Sidecars[sidecar];
-                fingerprint.Add("image", settings.Image);
-                fingerprint.Add("resources", settings.Resources);
-                fingerprint.Add("imagePullPolicy", config.ImagePullPolicy);
-                fingerprint.Add("securityContext", config.SecurityContext);
-                revision = fingerprint.Finish();
-                revisions[sidecar] = revision;
-            }
+    public static string ConfigRevision(InjectorConfig config, string sidecar) =>
+        Revisions.GetValue(config, static c => Compute(c))[sidecar];
 
-            return revision;
+    /// <summary>
+    /// Every sidecar's revision, computed once per config instance (a reload makes a new one) and then read without a
+    /// lock on every review. Two threads may compute it at once; the table keeps one, and both are the same.
+    /// </summary>
+    private static Dictionary<string, string> Compute(InjectorConfig config)
+    {
+        var revisions = new Dictionary<string, string>(config.Sidecars.Count, StringComparer.Ordinal);
+        foreach (var (sidecar, settings) in config.Sidecars)
+        {
+            using var fingerprint = new Fingerprint();
+            fingerprint.Add("image", settings.Image);
+            fingerprint.Add("resources", settings.Resources);
+            fingerprint.Add("imagePullPolicy", config.ImagePullPolicy);
+            fingerprint.Add("securityContext", config.SecurityContext);
+            revisions[sidecar] = fingerprint.Finish();
         }
+
+        return revisions;
     }
 }

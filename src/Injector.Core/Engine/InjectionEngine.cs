@@ -14,6 +14,11 @@ namespace Injector.Core.Engine;
 /// </summary>
 public sealed class InjectionEngine
 {
+    // The shapes checked on every review (Malformed), listed once.
+    private static readonly string[] PodLists = ["containers", "initContainers", "ephemeralContainers", "volumes"];
+    private static readonly string[] ContainerLists = ["containers", "initContainers"];
+    private static readonly string[] ContainerListFields = ["env", "volumeMounts", "ports"];
+
     private readonly Dictionary<string, ISidecarPlan> _plans;
 
     public InjectionEngine()
@@ -177,7 +182,7 @@ public sealed class InjectionEngine
             return "the pod has no spec object";
         }
 
-        foreach (var key in new[] { "containers", "initContainers", "ephemeralContainers", "volumes" })
+        foreach (var key in PodLists)
         {
             if (spec[key] is { } value && value is not JsonArray)
             {
@@ -185,7 +190,7 @@ public sealed class InjectionEngine
             }
         }
 
-        foreach (var key in new[] { "containers", "initContainers" })
+        foreach (var key in ContainerLists)
         {
             foreach (var entry in PodEditor.Entries(spec, key))
             {
@@ -201,7 +206,7 @@ public sealed class InjectionEngine
                     continue;
                 }
 
-                foreach (var list in new[] { "env", "volumeMounts", "ports" })
+                foreach (var list in ContainerListFields)
                 {
                     if (container[list] is { } value && value is not JsonArray)
                     {

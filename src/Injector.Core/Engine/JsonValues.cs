@@ -59,8 +59,9 @@ internal static class JsonValues
                 return false;
             }
 
-            foreach (var (key, value) in sub)
+            for (int i = 0; i < sub.Count; i++)
             {
+                var (key, value) = sub.GetAt(i);
                 if (!sup.TryGetPropertyValue(key, out var other) || !Contains(other, value))
                 {
                     return false;

@@ -15,8 +15,9 @@ public sealed class PodAnnotations
             return;
         }
 
-        foreach (var (key, value) in annotations)
+        for (int i = 0; i < annotations.Count; i++)
         {
+            var (key, value) = annotations.GetAt(i);
             if (value is JsonValue v && v.TryGetValue<string>(out var s))
             {
                 _values[key] = s;

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json.Nodes;
 using Injector.Core.Configuration;
 using Injector.Core.Patching;
@@ -22,6 +23,17 @@ public sealed class PodEditor
 
     /// <summary>Fields whose written value goes into the status, so a later pass can tell whether it still holds.</summary>
     private static readonly string[] RecordedWrites = ["readinessProbe", "lifecycle.preStop"];
+
+    /// <summary>The fields plans set, split once (they are resolved several times on every review).</summary>
+    private static readonly FrozenDictionary<string, string[]> SplitPaths =
+        RecordedWrites.Concat(["command", "args"]).ToFrozenDictionary(path => path, path => path.Split('.'), StringComparer.Ordinal);
+
+    // The lists and keys walked on every review, allocated once.
+    private static readonly string[] ContainerLists = [InitContainersKey, ContainersKey];
+    private static readonly string[] EmptiedSpecLists = [InitContainersKey, VolumesKey];
+    private static readonly string[] EmptiedMetadata = ["annotations", "labels"];
+    private static readonly string[] EmptiedContainerLists = ["env", "volumeMounts"];
+    private static readonly string[] CleanedLists = [ContainersKey, InitContainersKey];
 
     private readonly TrackedClone _tracking;
     private readonly WorkMeter _work;
@@ -72,7 +84,10 @@ public sealed class PodEditor
             }
         }
 
-        _appContainers.AddRange(Entries(Spec, ContainersKey));
+        foreach (var container in Entries(Spec, ContainersKey))
+        {
+            _appContainers.Add(container);
+        }
     }
 
     public JsonObject Pod { get; }
@@ -125,7 +140,7 @@ public sealed class PodEditor
         }
 
         // Ports of everyone but the sidecars this pass re-injects (theirs come back with them).
-        foreach (var list in new[] { InitContainersKey, ContainersKey })
+        foreach (var list in ContainerLists)
         {
             var index = 0;
             foreach (var container in Entries(Spec, list))
@@ -199,7 +214,7 @@ public sealed class PodEditor
         draft.Fingerprint.Dispose();
         var unchanged = _previous.RecordFor(draft.Plan.Name)?.Hash == hash;
         var image = draft.Containers.Count > 0 ? JsonValues.Text(draft.Containers[0].Container["image"]) ?? string.Empty : string.Empty;
-        var volumeNames = draft.Plan.Footprint.Volumes.Select(v => v.Name).ToList();
+        var volumeNames = draft.Plan.Footprint.VolumeNames;
         foreach (var volume in draft.Volumes)
         {
             var name = NameOf(volume)!;
@@ -276,10 +291,14 @@ public sealed class PodEditor
     public bool HasUserField(JsonObject target, string dottedPath) =>
         HasField(target, dottedPath) && !(_previous.Targets.TryGetValue(target, out var owned) && owned.Fields.ContainsKey(dottedPath));
 
-    /// <summary>Sets a field of a user container, recording the value it had so a later pass can restore it.</summary>
+    /// <summary>
+    /// Sets a field of a user container, recording the value it had so a later pass can restore it. The status
+    /// records <paramref name="value"/> itself as what was written (no copy): a plan passes a new node and leaves it be.
+    /// </summary>
     public void SetField(JsonObject target, string dottedPath, JsonNode value)
     {
-        var record = Status.For(NameOf(target)!);
+        var targetName = NameOf(target)!;
+        var record = Status.For(targetName);
         var current = GetField(target, dottedPath);
         if (_previous.Targets.TryGetValue(target, out var owned) && owned.Fields.TryGetValue(dottedPath, out var field))
         {
@@ -293,10 +312,10 @@ public sealed class PodEditor
 
         if (RecordedWrites.Contains(dottedPath))
         {
-            record.Wrote[dottedPath] = value.DeepClone();
+            record.Wrote[dottedPath] = value;
         }
 
-        Current.Fingerprint.Add(NameOf(target) + "/" + dottedPath, value);
+        Current.Fingerprint.Add(targetName, dottedPath, value);
         if (!JsonValues.Contains(current, value))
         {
             var (parent, leaf) = ResolveOrCreate(target, dottedPath);
@@ -330,8 +349,8 @@ public sealed class PodEditor
         var record = Status.For(NameOf(target)!);
         record.Set["command"] = originalCommand?.DeepClone();
         record.Set["args"] = originalArgs?.DeepClone();
-        Current.Fingerprint.Add(NameOf(target) + "/command", command);
-        Current.Fingerprint.Add(NameOf(target) + "/args", args);
+        Current.Fingerprint.Add(NameOf(target) ?? string.Empty, "command", command);
+        Current.Fingerprint.Add(NameOf(target) ?? string.Empty, "args", args);
         foreach (var (key, value) in new[] { ("command", command), ("args", args) })
         {
             if (!JsonNode.DeepEquals(target[key], value))
@@ -348,7 +367,7 @@ public sealed class PodEditor
         var name = NameOf(env)!;
         var list = target["env"] as JsonArray;
         var existing = FindNamed(list, name, out var index);
-        Current.Fingerprint.Add(NameOf(target) + "/env", env);
+        Current.Fingerprint.Add(NameOf(target) ?? string.Empty, "env", env);
         if (_previous.Targets.TryGetValue(target, out var owned) && owned.Env.ContainsKey(name) && existing is not null)
         {
             owned.Env[name] = true;
@@ -378,7 +397,7 @@ public sealed class PodEditor
     {
         var name = NameOf(mount)!;
         var path = JsonValues.Text(mount["mountPath"]);
-        Current.Fingerprint.Add(NameOf(target) + "/volumeMounts", mount);
+        Current.Fingerprint.Add(NameOf(target) ?? string.Empty, "volumeMounts", mount);
         var ownedMount = _previous.Targets.TryGetValue(target, out var owned) && owned.Mounts.ContainsKey(name);
         var mounts = target["volumeMounts"] as JsonArray;
         if (mounts is not null)
@@ -475,7 +494,7 @@ public sealed class PodEditor
     public void RemoveEmptyCollectionsAbsentIn(JsonObject original)
     {
         var originalSpec = original["spec"] as JsonObject;
-        foreach (var key in new[] { InitContainersKey, VolumesKey })
+        foreach (var key in EmptiedSpecLists)
         {
             if (Spec[key] is JsonArray { Count: 0 } && originalSpec?.ContainsKey(key) != true)
             {
@@ -485,7 +504,7 @@ public sealed class PodEditor
         }
 
         var originalMeta = original["metadata"] as JsonObject;
-        foreach (var key in new[] { "annotations", "labels" })
+        foreach (var key in EmptiedMetadata)
         {
             if (Metadata[key] is JsonObject { Count: 0 } && originalMeta?.ContainsKey(key) != true)
             {
@@ -495,34 +514,44 @@ public sealed class PodEditor
         }
 
         // Only containers this pass changed can have gained an empty collection; the rest are left unread.
-        foreach (var container in Items(Spec, ContainersKey).Concat(Items(Spec, InitContainersKey)).Where(_tracking.IsChanged).ToList())
+        foreach (var list in CleanedLists)
         {
-            var before = _tracking.OriginOf(container) as JsonObject;
-            foreach (var key in new[] { "env", "volumeMounts" })
+            foreach (var container in Items(Spec, list))
             {
-                if (container[key] is JsonArray { Count: 0 } && before?.ContainsKey(key) != true)
+                if (_tracking.IsChanged(container))
                 {
-                    container.Remove(key);
-                    Changed(container);
+                    DropEmptyCollections(container);
                 }
             }
+        }
+    }
 
-            if (container["lifecycle"] is JsonObject { Count: 0 } && before?.ContainsKey("lifecycle") != true)
+    /// <summary>Drops the empty env, volumeMounts and lifecycle a changed container gained (its original had none).</summary>
+    private void DropEmptyCollections(JsonObject container)
+    {
+        var before = _tracking.OriginOf(container) as JsonObject;
+        foreach (var key in EmptiedContainerLists)
+        {
+            if (container[key] is JsonArray { Count: 0 } && before?.ContainsKey(key) != true)
             {
-                container.Remove("lifecycle");
+                container.Remove(key);
                 Changed(container);
             }
+        }
+
+        if (container["lifecycle"] is JsonObject { Count: 0 } && before?.ContainsKey("lifecycle") != true)
+        {
+            container.Remove("lifecycle");
+            Changed(container);
         }
     }
 
     private int Count(string list) => Pod["spec"] is JsonObject spec && spec[list] is JsonArray array ? array.Count : 0;
 
-    internal static IEnumerable<JsonObject> Items(JsonObject? owner, string key) =>
-        owner?[key] is JsonArray array ? array.OfType<JsonObject>() : [];
+    internal static PodListItems<JsonObject> Items(JsonObject? owner, string key) => new(owner?[key] as JsonArray, unread: false);
 
     /// <summary>The object items of a list, opened or not (an unread item is a <see cref="RawJson"/> of an object).</summary>
-    internal static IEnumerable<JsonNode> Entries(JsonObject? owner, string key) =>
-        owner?[key] is JsonArray array ? array.Where(IsEntry).Select(item => item!) : [];
+    internal static PodListItems<JsonNode> Entries(JsonObject? owner, string key) => new(owner?[key] as JsonArray, unread: true);
 
     internal static string? EntryName(JsonNode entry) => entry is JsonObject item ? NameOf(item) : RawJson.Of(entry)!.Name;
 
@@ -604,7 +633,7 @@ public sealed class PodEditor
     private HashSet<string> MountedVolumes(Dictionary<JsonObject, OwnedTarget> released)
     {
         var mounted = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var list in new[] { InitContainersKey, ContainersKey })
+        foreach (var list in ContainerLists)
         {
             // Every container's mounts count here, so the unread ones are opened (this only runs when a volume the
             // injector added is no longer wanted).
@@ -737,7 +766,7 @@ public sealed class PodEditor
 
     private static (JsonObject? Parent, string Leaf) ResolveExisting(JsonObject target, string dottedPath)
     {
-        var parts = dottedPath.Split('.');
+        var parts = PathParts(dottedPath);
         JsonObject? current = target;
         for (int i = 0; i < parts.Length - 1 && current is not null; i++)
         {
@@ -749,7 +778,7 @@ public sealed class PodEditor
 
     private (JsonObject Parent, string Leaf) ResolveOrCreate(JsonObject target, string dottedPath)
     {
-        var parts = dottedPath.Split('.');
+        var parts = PathParts(dottedPath);
         var current = target;
         for (int i = 0; i < parts.Length - 1; i++)
         {
@@ -758,6 +787,9 @@ public sealed class PodEditor
 
         return (current, parts[^1]);
     }
+
+    private static string[] PathParts(string dottedPath) =>
+        SplitPaths.TryGetValue(dottedPath, out var parts) ? parts : dottedPath.Split('.');
 
     private JsonArray GetOrAddArray(JsonObject owner, string key)
     {

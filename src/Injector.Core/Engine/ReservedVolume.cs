@@ -16,8 +16,9 @@ public sealed class ReservedVolume(string name, string mountPath, JsonObject sou
     public JsonObject Create()
     {
         var volume = new JsonObject { ["name"] = Name };
-        foreach (var (key, value) in source)
+        for (int i = 0; i < source.Count; i++)
         {
+            var (key, value) = source.GetAt(i);
             volume[key] = value?.DeepClone();
         }
 

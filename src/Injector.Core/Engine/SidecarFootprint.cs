@@ -25,6 +25,9 @@ public sealed record SidecarFootprint(
     IReadOnlyDictionary<string, Func<JsonNode, bool>> TargetFields,
     Func<JsonObject, bool> Recognises)
 {
+    /// <summary>The names of <see cref="Volumes"/> (read on every review, so listed once).</summary>
+    public IReadOnlyList<string> VolumeNames { get; } = [.. Volumes.Select(v => v.Name)];
+
     /// <summary>Whether the container's env has every one of <paramref name="names"/>.</summary>
     public static bool HasEnv(JsonObject container, params ReadOnlySpan<string> names)
     {

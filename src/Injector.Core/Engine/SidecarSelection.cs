@@ -89,6 +89,17 @@ public sealed class SidecarSelection
             }
         }
 
-        return new SidecarSelection(optedIn, SidecarNames.All.Where(requested.Contains).ToArray(), null, warnings);
+        // In injection order (every requested name is one of SidecarNames.All).
+        string[] sidecars = requested.Count == 0 ? [] : new string[requested.Count];
+        var count = 0;
+        foreach (var name in SidecarNames.All)
+        {
+            if (requested.Contains(name))
+            {
+                sidecars[count++] = name;
+            }
+        }
+
+        return new SidecarSelection(optedIn, sidecars, null, warnings);
     }
 }

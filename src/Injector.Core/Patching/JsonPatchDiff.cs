@@ -52,16 +52,19 @@ public static class JsonPatchDiff
 
         private void DiffObjects(JsonObject a, JsonObject b, PathStack path)
         {
-            foreach (var (key, _) in a)
+            // By index: a foreach over a JsonObject allocates its enumerator, and this runs for every changed object.
+            for (int i = 0; i < a.Count; i++)
             {
+                var key = a.GetAt(i).Key;
                 if (!b.ContainsKey(key))
                 {
                     ops.Add(JsonPatchOperation.Remove(path.ToPointer(key)));
                 }
             }
 
-            foreach (var (key, bv) in b)
+            for (int i = 0; i < b.Count; i++)
             {
+                var (key, bv) = b.GetAt(i);
                 if (a.TryGetPropertyValue(key, out var av))
                 {
                     path.Push(key);
@@ -142,6 +145,7 @@ public static class JsonPatchDiff
         // null marks an array index (kept in _indexes, so no string is made for it); "" is a valid object key.
         private readonly List<string?> _tokens = [];
         private readonly List<int> _indexes = [];
+        private readonly System.Text.StringBuilder _pointer = new(64);
 
         public void Push(string key)
         {
@@ -168,11 +172,14 @@ public static class JsonPatchDiff
 
         public string ToPointer(string key) => Build(JsonPointer.Escape(key));
 
-        public string ToPointer(int index) => Build(index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        public string ToPointer(int index) => Fill(null).Append('/').Append(index).ToString();
 
-        private string Build(string? last)
+        private string Build(string? last) => Fill(last).ToString();
+
+        /// <summary>The pointer in the one reused builder (a review emits several operations).</summary>
+        private System.Text.StringBuilder Fill(string? last)
         {
-            var sb = new System.Text.StringBuilder(64);
+            var sb = _pointer.Clear();
             int index = 0;
             foreach (var token in _tokens)
             {
@@ -192,7 +199,7 @@ public static class JsonPatchDiff
                 sb.Append('/').Append(last);
             }
 
-            return sb.ToString();
+            return sb;
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -12,7 +13,8 @@ namespace Injector.Core.Patching;
 public sealed class TrackedClone
 {
     private readonly Dictionary<JsonNode, JsonNode> _origin;
-    private readonly HashSet<JsonNode> _dirty = new(ReferenceEqualityComparer.Instance);
+    // Sized for what one sidecar's injection marks (the pod, its metadata, lists and the edited containers).
+    private readonly HashSet<JsonNode> _dirty = new(16, ReferenceEqualityComparer.Instance);
 
     private TrackedClone(JsonObject root, int capacity)
     {
@@ -41,9 +43,9 @@ public sealed class TrackedClone
                 var inObject = 1;
                 if (depth > 0)
                 {
-                    foreach (var property in obj)
+                    for (int i = 0; i < obj.Count; i++)
                     {
-                        inObject += Tracked(property.Value, depth - 1);
+                        inObject += Tracked(obj.GetAt(i).Value, depth - 1);
                     }
                 }
 
@@ -119,8 +121,10 @@ public sealed class TrackedClone
     private void CopyInto(JsonObject source, JsonObject target, int depth)
     {
         _origin[target] = source;
-        foreach (var (key, value) in source)
+        // By index: a foreach over a JsonObject allocates its enumerator.
+        for (int i = 0; i < source.Count; i++)
         {
+            var (key, value) = source.GetAt(i);
             target[key] = Copy(value, depth - 1);
         }
     }
@@ -134,14 +138,24 @@ public sealed class TrackedClone
                 CopyInto(obj, objCopy, depth);
                 return objCopy;
             case JsonArray array when depth > 0:
-                var arrayCopy = new JsonArray();
-                _origin[arrayCopy] = array;
-                foreach (var item in array)
+                // Made at its size from the copied items rather than grown item by item (50 containers).
+                var items = ArrayPool<JsonNode?>.Shared.Rent(array.Count);
+                try
                 {
-                    arrayCopy.Add(Copy(item, depth - 1));
-                }
+                    for (int i = 0; i < array.Count; i++)
+                    {
+                        items[i] = Copy(array[i], depth - 1);
+                    }
 
-                return arrayCopy;
+                    var arrayCopy = new JsonArray(items.AsSpan(0, array.Count));
+                    _origin[arrayCopy] = array;
+                    return arrayCopy;
+                }
+                finally
+                {
+                    Array.Clear(items, 0, array.Count);
+                    ArrayPool<JsonNode?>.Shared.Return(items);
+                }
             default:
                 if (RawJson.Of(value) is { } raw)
                 {
