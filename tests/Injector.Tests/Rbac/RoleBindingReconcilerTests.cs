@@ -181,8 +181,7 @@ public sealed class RoleBindingReconcilerTests : IAsyncLifetime
         Pod("unrelated", "x", "default", AppUpOnly, notify: false);
         _server.Store.SendBookmarks();
         var bookmark = _server.Store.ResourceVersion.ToString(CultureInfo.InvariantCulture);
-        await Task.Delay(200);
-        _server.Store.CloseWatches();
+        _server.Store.CloseWatches(); // the stream ends after the bookmark already queued on it
         await Eventually(() => _server.Requests.WatchCount(ResourceTypes.Pod) == 2, "a second watch");
         Assert.Equal(bookmark, _server.Requests.Where(r => r.IsWatch)[1].Query["resourceVersion"]);
         Assert.Single(PodLists);
@@ -190,10 +189,10 @@ public sealed class RoleBindingReconcilerTests : IAsyncLifetime
         // A pod whose event was compacted away, then 410: the relist finds it.
         Pod("gap", "missed", "sa", ShawarmaNative, notify: false);
         _server.Store.ExpireWatches();
-        await Eventually(() => Stored("gap", "sidecars-dev-shawarma-sa") is not null, "the binding of the pod only a relist sees");
+        // Ensured is recorded after the API answered the POST, so after the binding is stored.
+        await Eventually(() => Stored("gap", "sidecars-dev-shawarma-sa") is not null && reconciler.Ensured.Count == 2, "the binding of the pod only a relist sees");
         Assert.Equal(2, PodLists.Count(r => r.Query["continue"] is null));
         Assert.Contains(_log.Entries, e => e.Id == 508 && e.Message.Contains("410", StringComparison.Ordinal));
-        Assert.Equal(2, reconciler.Ensured.Count);
     }
 
     [Fact]
