@@ -116,8 +116,7 @@ public sealed class ListWatchTests : IAsyncLifetime
         AddPod("unrelated", app: "admin"); // moves the resourceVersion without an event for this watch
         _server.Store.SendBookmarks();
         var bookmark = _server.Store.ResourceVersion.ToString(CultureInfo.InvariantCulture);
-        await Task.Delay(200); // let the bookmark arrive before the stream ends
-        _server.Store.CloseWatches();
+        _server.Store.CloseWatches(); // the stream ends after the bookmark already queued on it
         await Eventually.TrueAsync(() => Watches.Count == 2 && _server.Store.OpenWatches() == 1, "the watch to reopen", diagnostics: Diagnostics(handler, _server));
 
         Assert.Equal(bookmark, Watches[1].Query["resourceVersion"]);
