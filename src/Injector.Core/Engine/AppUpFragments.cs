@@ -25,6 +25,8 @@ internal sealed class AppUpFragments
     private AppUpFragments(InjectorConfig config, SidecarMode mode, int port, string initial)
     {
         var settings = config.Sidecars[SidecarNames.AppUp];
+        Mode = mode;
+        Revision = config.Revision;
         Image = settings.Image;
         ConfigRevision = Fingerprint.ConfigRevision(config, SidecarNames.AppUp);
         var sidecar = AppUpPlan.Complete(InjectionContext.NewContainer(config, SidecarNames.AppUp, AppUpPlan.ContainerName, Image), port, initial);
@@ -55,6 +57,13 @@ internal sealed class AppUpFragments
         SidecarsValue = Raw(new JsonArray(sidecar.DeepClone()));
         LabelsValue = Raw(new JsonObject { [AnnotationKeys.InjectedLabel] = "true" });
     }
+
+    private readonly ConcurrentDictionary<string, JsonValue> _statuses = new(StringComparer.Ordinal);
+
+    public SidecarMode Mode { get; }
+
+    /// <summary>The whole config's revision (the status records it).</summary>
+    public string Revision { get; }
 
     public string Image { get; }
 
@@ -99,6 +108,22 @@ internal sealed class AppUpFragments
     /// <summary><c>{"sidecars.dev/injected": "true"}</c>, for a pod without labels.</summary>
     public JsonNode LabelsValue { get; }
 
+    /// <summary>
+    /// The status annotation's patch value for a target container (it names the target and hashes what was written
+    /// into it, nothing else of the pod), made by <paramref name="create"/> the first time. Workloads name their
+    /// app container a handful of ways; past <see cref="MaxCached"/> names it is made every time instead of kept.
+    /// </summary>
+    public JsonNode StatusValue(string targetName, Func<AppUpFragments, string, string> create)
+    {
+        if (_statuses.TryGetValue(targetName, out var cached))
+        {
+            return cached;
+        }
+
+        var value = RawString(create(this, targetName));
+        return _statuses.Count < MaxCached ? _statuses.GetOrAdd(targetName, value) : value;
+    }
+
     public static AppUpFragments For(InjectorConfig config, SidecarMode mode, int port, string initial)
     {
         var cached = Cache.GetValue(config, static _ => new());
@@ -110,6 +135,18 @@ internal sealed class AppUpFragments
 
         fragments = new AppUpFragments(config, mode, port, initial);
         return cached.Count < MaxCached ? cached.GetOrAdd(key, fragments) : fragments;
+    }
+
+    /// <summary>A string as the patch writer writes it, held as bytes (the status is long and full of quotes to escape).</summary>
+    private static JsonValue RawString(string text)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, JsonPatchSerializer.WriterOptions))
+        {
+            writer.WriteStringValue(text);
+        }
+
+        return RawJson.Node(new RawJson(buffer.WrittenSpan.ToArray(), JsonValueKind.String));
     }
 
     /// <summary>The node as the patch writer writes it (<see cref="JsonPatchSerializer.WriterOptions"/>), held as bytes.</summary>

@@ -82,7 +82,7 @@ internal static class FreshAppUpInjection
         }
 
         var fragments = AppUpFragments.For(config, mode, port, initial);
-        var status = Status(config, mode, fragments, targetName);
+        var status = fragments.StatusValue(targetName, static (f, name) => Status(f, name));
         var ops = new List<JsonPatchOperation>(8);
         for (int i = 0; i < pod.Count; i++)
         {
@@ -101,8 +101,9 @@ internal static class FreshAppUpInjection
     }
 
     /// <summary>The status annotation, built as the tree path builds it (same records, same order, same writer).</summary>
-    private static string Status(InjectorConfig config, SidecarMode mode, AppUpFragments fragments, string targetName)
+    private static string Status(AppUpFragments fragments, string targetName)
     {
+        var mode = fragments.Mode;
         string hash;
         using (var fingerprint = new Fingerprint())
         {
@@ -115,7 +116,7 @@ internal static class FreshAppUpInjection
             hash = fingerprint.Finish();
         }
 
-        var status = new InjectionStatus { Revision = config.Revision, Mode = mode == SidecarMode.Native ? "native" : "classic" };
+        var status = new InjectionStatus { Revision = fragments.Revision, Mode = mode == SidecarMode.Native ? "native" : "classic" };
         var target = status.For(targetName);
         target.Set[ReadinessProbeField] = null;
         target.Wrote[ReadinessProbeField] = fragments.ReadinessProbe;
@@ -130,7 +131,7 @@ internal static class FreshAppUpInjection
     }
 
     /// <summary>Metadata's operations in the order the diff walks it: its keys as they are, then added ones.</summary>
-    private static void AddMetadata(List<JsonPatchOperation> ops, JsonObject metadata, string status, JsonNode? newLabels, bool addLabel)
+    private static void AddMetadata(List<JsonPatchOperation> ops, JsonObject metadata, JsonNode status, JsonNode? newLabels, bool addLabel)
     {
         for (int i = 0; i < metadata.Count; i++)
         {
