@@ -64,6 +64,50 @@ public sealed class FastPathDifferentialTests
     }
 
     /// <summary>
+    /// Pods written as text, for what the generators never make: escaped keys and values the fast path must read as
+    /// the tree path does, duplicate keys below a container's own keys, nulls where objects or lists go, non-object
+    /// items, names and ports in the way in the other lists, odd target names. Each says whether the fast path answers it.
+    /// </summary>
+    public static TheoryData<string, bool, string> CraftedPods => new()
+    {
+        { "plain", true, """{"metadata":{"annotations":{"sidecars.dev/inject":"appup"}},"spec":{"containers":[{"name":"app"}]}}""" },
+        { "escaped readinessProbe key", false, """{"metadata":{"annotations":{"sidecars.dev/inject":"appup"}},"spec":{"containers":[{"name":"app","readiness\u0050robe":{}}]}}""" },
+        { "escaped preStop key", false, """{"metadata":{"annotations":{"sidecars.dev/inject":"appup"}},"spec":{"containers":[{"name":"app","lifecycle":{"pre\u0053top":{}}}]}}""" },
+        { "escaped mountPath", false, """{"metadata":{"annotations":{"sidecars.dev/inject":"appup"}},"spec":{"containers":[{"name":"app","volumeMounts":[{"name":"x","mount\u0050ath":"\/sidecars\/appup"}]}]}}""" },
+        { "mount elsewhere", true, """{"metadata":{"annotations":{"sidecars.dev/inject":"appup"}},"spec":{"containers":[{"name":"app","volumeMounts":[1,null,{"name":"x","mountPath":"/x"},[]],"lifecycle":{"postStart":{"exec":{"command":["a"]}}}}]}}""" },
+        { "mounts before lifecycle", true, """{"metadata":{"annotations":{"sidecars.dev/inject":"appup"}},"spec":{"containers":[{"name":"app","volumeMounts":[],"lifecycle":{}}]}}""" },
+        { "duplicate key in lifecycle", false, """{"metadata":{"annotations":{"sidecars.dev/inject":"appup"}},"spec":{"containers":[{"name":"app","lifecycle":{"postStart":{},"postStart":{}}}]}}""" },
+        { "duplicate key in a mount", false, """{"metadata":{"annotations":{"sidecars.dev/inject":"appup"}},"spec":{"containers":[{"name":"app","volumeMounts":[{"name":"a","name":"b","mountPath":"/a"}]}]}}""" },
+        { "duplicate key deep in env", false, """{"metadata":{"annotations":{"sidecars.dev/inject":"appup"}},"spec":{"containers":[{"name":"app","env":[{"name":"A","valueFrom":{"fieldRef":{"fieldPath":"a","fieldPath":"b"}}}]}]}}""" },
+        { "null lifecycle", false, """{"metadata":{"annotations":{"sidecars.dev/inject":"appup"}},"spec":{"containers":[{"name":"app","lifecycle":null}]}}""" },
+        { "null volumeMounts", false, """{"metadata":{"annotations":{"sidecars.dev/inject":"appup"}},"spec":{"containers":[{"name":"app","volumeMounts":null}]}}""" },
+        { "null readinessProbe", false, """{"metadata":{"annotations":{"sidecars.dev/inject":"appup"}},"spec":{"containers":[{"name":"app","readinessProbe":null}]}}""" },
+        { "non-object items first", true, """{"metadata":{"annotations":{"sidecars.dev/inject":"appup"}},"spec":{"containers":[1,"x",null,{"name":"app"}],"volumes":[null,2],"initContainers":[[]]}}""" },
+        { "unnamed first container", false, """{"metadata":{"annotations":{"sidecars.dev/inject":"appup"}},"spec":{"containers":[{"image":"x"},{"name":"app"}]}}""" },
+        { "empty target name", true, """{"metadata":{"annotations":{"sidecars.dev/inject":"appup"}},"spec":{"containers":[{"name":""}]}}""" },
+        { "odd target name", true, """{"metadata":{"annotations":{"sidecars.dev/inject":"appup"}},"spec":{"containers":[{"name":"a\"p/p~é\u2028<>&+"}]}}""" },
+        { "named target", true, """{"metadata":{"annotations":{"sidecars.dev/inject":"appup","appup.sidecars.dev/container":" web "}},"spec":{"containers":[{"name":"app"},{"name":"web"},{"name":"web","lifecycle":{}}]}}""" },
+        { "appup in ephemeralContainers", false, """{"metadata":{"annotations":{"sidecars.dev/inject":"appup"}},"spec":{"containers":[{"name":"app"}],"ephemeralContainers":[{"name":"appup"}]}}""" },
+        { "port taken by an init container", false, """{"metadata":{"annotations":{"sidecars.dev/inject":"appup"}},"spec":{"containers":[{"name":"app"}],"initContainers":[{"name":"i","ports":[{"containerPort":9999}]}]}}""" },
+        { "port of an ephemeral container (not counted)", true, """{"metadata":{"annotations":{"sidecars.dev/inject":"appup"}},"spec":{"containers":[{"name":"app"}],"ephemeralContainers":[{"name":"e","ports":[{"containerPort":9999}]}]}}""" },
+        { "our volume name taken", false, """{"metadata":{"annotations":{"sidecars.dev/inject":"appup"}},"spec":{"containers":[{"name":"app"}],"volumes":[{"name":"sidecars-appup","emptyDir":{}}]}}""" },
+        { "status not a string", false, """{"metadata":{"annotations":{"sidecars.dev/inject":"appup","sidecars.dev/status":7}},"spec":{"containers":[{"name":"app"}]}}""" },
+        { "labels before annotations", true, """{"metadata":{"labels":{"a":"b"},"annotations":{"sidecars.dev/inject":"appup"}},"spec":{"volumes":[],"initContainers":[],"containers":[{"name":"app"}]}}""" },
+        { "escaped injected label", true, """{"metadata":{"annotations":{"sidecars.dev/inject":"appup"},"labels":{"sidecars.dev\/injected":"true"}},"spec":{"containers":[{"name":"app"}]}}""" },
+        { "spec before metadata", true, """{"spec":{"containers":[{"name":"app"}]},"metadata":{"annotations":{"sidecars.dev/inject":"appup"}}}""" },
+        { "classic mode", true, """{"metadata":{"annotations":{"sidecars.dev/inject":"appup","sidecars.dev/mode":"Classic"}},"spec":{"containers":[{"name":"app"},{"name":"b"}]}}""" },
+        { "image override", false, """{"metadata":{"annotations":{"sidecars.dev/inject":"appup","appup.sidecars.dev/image":"example.com/appup:2"}},"spec":{"containers":[{"name":"app"}]}}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(CraftedPods))]
+    public void Crafted_pods_get_the_tree_paths_bytes(string what, bool fastPath, string podJson)
+    {
+        var review = """{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u-1","kind":{"group":"","version":"v1","kind":"Pod"},"operation":"CREATE","namespace":"ns","object":""" + podJson + "}}";
+        Assert.True(fastPath == TookFastPath(AssertSameResponse(Encoding.UTF8.GetBytes(review))), $"{what}: fast path expected {fastPath}");
+    }
+
+    /// <summary>
     /// The property test's pods turned into first-pass appup injections, with the variations the fast path places by
     /// hand: labels absent, present, already injected or not "true"; metadata and spec keys in another order; the
     /// target with or without readinessProbe, lifecycle and mounts; port, initial state, mode and target annotations.

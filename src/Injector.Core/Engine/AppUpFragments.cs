@@ -18,7 +18,10 @@ namespace Injector.Core.Engine;
 internal sealed class AppUpFragments
 {
     /// <summary>Distinct (mode, port, initial) kept per config: pods use a handful; hostile ones get no growth.</summary>
-    private const int MaxCached = 64;
+    private const int MaxCached = 16;
+
+    /// <summary>Target container names whose status is kept per fragments (at most about 1 KiB each).</summary>
+    private const int MaxStatuses = 32;
 
     private static readonly ConditionalWeakTable<InjectorConfig, ConcurrentDictionary<(SidecarMode, int, string), AppUpFragments>> Cache = new();
 
@@ -111,7 +114,7 @@ internal sealed class AppUpFragments
     /// <summary>
     /// The status annotation's patch value for a target container (it names the target and hashes what was written
     /// into it, nothing else of the pod), made by <paramref name="create"/> the first time. Workloads name their
-    /// app container a handful of ways; past <see cref="MaxCached"/> names it is made every time instead of kept.
+    /// app container a handful of ways; past <see cref="MaxStatuses"/> names it is made every time instead of kept.
     /// </summary>
     public JsonNode StatusValue(string targetName, Func<AppUpFragments, string, string> create)
     {
@@ -121,7 +124,7 @@ internal sealed class AppUpFragments
         }
 
         var value = RawString(create(this, targetName));
-        return _statuses.Count < MaxCached ? _statuses.GetOrAdd(targetName, value) : value;
+        return _statuses.Count < MaxStatuses ? _statuses.GetOrAdd(targetName, value) : value;
     }
 
     public static AppUpFragments For(InjectorConfig config, SidecarMode mode, int port, string initial)

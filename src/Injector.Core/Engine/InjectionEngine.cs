@@ -47,7 +47,11 @@ public sealed class InjectionEngine
     /// <see cref="InjectionResult.Pod"/>, which lets the commonest review (appup into a pod no pass injected) skip the
     /// tree: <see cref="FreshAppUpInjection"/> writes the same patch from bytes prepared once per config.
     /// </summary>
-    public InjectionResult InjectPatch(JsonObject pod, InjectorConfig config) => Inject(pod, config, new WorkMeter(), fastPath: true) with { Pod = null };
+    public InjectionResult InjectPatch(JsonObject pod, InjectorConfig config)
+    {
+        var result = Inject(pod, config, new WorkMeter(), fastPath: true);
+        return result.Pod is null ? result : result with { Pod = null };
+    }
 
     private InjectionResult Inject(JsonObject pod, InjectorConfig config, WorkMeter work, bool fastPath)
     {
