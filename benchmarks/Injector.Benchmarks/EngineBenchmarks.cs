@@ -12,11 +12,15 @@ namespace Injector.Benchmarks;
 /// base64), for the small and the large pod. <c>Read</c> is the request reader alone (one pass over the body that
 /// validates it and builds the sparse pod), so a review's time splits into reading the body and the rest.
 /// <c>Parse</c> is a whole JSON DOM parse, for comparison with what the handler did before the reader.
+/// Both reviews are first-pass appup injections, which the handler answers on the fresh-injection fast path;
+/// <c>TreePath</c> is the same review through the engine's general path (clone, plans, diff), which every other
+/// review (reinvocations, other sidecars, anything unusual) takes.
 /// </summary>
 [MemoryDiagnoser]
 public class EngineBenchmarks
 {
     private readonly AdmissionReviewHandler _handler = new(new InjectionEngine());
+    private readonly AdmissionReviewHandler _treePath = new(new InjectionEngine(), fastPath: false);
     private readonly InjectorConfig _config = InjectorConfig.Default;
     private byte[] _small = [];
     private byte[] _large = [];
@@ -33,6 +37,11 @@ public class EngineBenchmarks
             {
                 throw new InvalidOperationException("benchmark review was not injected: " + System.Text.Encoding.UTF8.GetString(outcome.Body));
             }
+
+            if (!outcome.Body.AsSpan().SequenceEqual(_treePath.Handle(review, _config).Body))
+            {
+                throw new InvalidOperationException("the fast path and the tree path answered the benchmark review differently");
+            }
         }
     }
 
@@ -41,6 +50,12 @@ public class EngineBenchmarks
 
     [Benchmark]
     public byte[] HandleLarge() => _handler.Handle(_large, _config).Body;
+
+    [Benchmark]
+    public byte[] HandleSmallTreePath() => _treePath.Handle(_small, _config).Body;
+
+    [Benchmark]
+    public byte[] HandleLargeTreePath() => _treePath.Handle(_large, _config).Body;
 
     [Benchmark]
     public object ReadSmall() => AdmissionRequestReader.Read(_small);

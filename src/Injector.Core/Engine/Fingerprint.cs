@@ -35,6 +35,39 @@ internal sealed class Fingerprint : IDisposable
     /// <summary>Adds <paramref name="value"/> under the label <c>owner/field</c>, without making that string.</summary>
     public void Add(string owner, string field, JsonNode? value)
     {
+        WriteLabel(owner, field);
+        Write(value);
+    }
+
+    /// <summary>Adds a value as <see cref="Add(string, JsonNode?)"/> would, from its bytes (see <see cref="Bytes"/>).</summary>
+    public void AddRaw(string label, ReadOnlySpan<byte> json)
+    {
+        _writer.WriteStringValue(label);
+        _writer.WriteRawValue(json, skipInputValidation: true);
+    }
+
+    /// <summary>Adds a value as <see cref="Add(string, string, JsonNode?)"/> would, from its bytes (see <see cref="Bytes"/>).</summary>
+    public void AddRaw(string owner, string field, ReadOnlySpan<byte> json)
+    {
+        WriteLabel(owner, field);
+        _writer.WriteRawValue(json, skipInputValidation: true);
+    }
+
+    /// <summary>A value as the fingerprint writes it (default escaping), to be added later with AddRaw.</summary>
+    public static byte[] Bytes(JsonNode value)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            value.WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Writes the label <c>owner/field</c>, without making that string.</summary>
+    private void WriteLabel(string owner, string field)
+    {
         var length = owner.Length + 1 + field.Length;
         char[]? rented = null;
         Span<char> label = length <= 256 ? stackalloc char[256] : (rented = ArrayPool<char>.Shared.Rent(length));
@@ -46,8 +79,6 @@ internal sealed class Fingerprint : IDisposable
         {
             ArrayPool<char>.Shared.Return(rented);
         }
-
-        Write(value);
     }
 
     private void Write(JsonNode? value)

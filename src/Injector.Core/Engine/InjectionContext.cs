@@ -50,18 +50,24 @@ public sealed class InjectionContext
             }
         }
 
+        return NewContainer(Config, sidecar, containerName, image);
+    }
+
+    /// <summary>The container <see cref="NewContainer(string, string)"/> makes once the image is chosen.</summary>
+    internal static JsonObject NewContainer(InjectorConfig config, string sidecar, string containerName, string image)
+    {
         var container = new JsonObject
         {
             ["name"] = containerName,
             ["image"] = image,
-            ["imagePullPolicy"] = Config.ImagePullPolicy,
+            ["imagePullPolicy"] = config.ImagePullPolicy,
         };
-        if (settings.Resources is { } resources)
+        if (config.Sidecars[sidecar].Resources is { } resources)
         {
             container["resources"] = resources.DeepClone();
         }
 
-        container["securityContext"] = Config.SecurityContext.DeepClone();
+        container["securityContext"] = config.SecurityContext.DeepClone();
         return container;
     }
 

@@ -40,7 +40,20 @@ public sealed class InjectionEngine
 
     public InjectionResult Inject(JsonObject pod, InjectorConfig config) => Inject(pod, config, new WorkMeter());
 
-    public InjectionResult Inject(JsonObject pod, InjectorConfig config, WorkMeter work)
+    public InjectionResult Inject(JsonObject pod, InjectorConfig config, WorkMeter work) => Inject(pod, config, work, fastPath: false);
+
+    /// <summary>
+    /// The answer for an admission review: as <see cref="Inject(JsonObject, InjectorConfig)"/>, but the result has no
+    /// <see cref="InjectionResult.Pod"/>, which lets the commonest review (appup into a pod no pass injected) skip the
+    /// tree: <see cref="FreshAppUpInjection"/> writes the same patch from bytes prepared once per config.
+    /// </summary>
+    public InjectionResult InjectPatch(JsonObject pod, InjectorConfig config)
+    {
+        var result = Inject(pod, config, new WorkMeter(), fastPath: true);
+        return result.Pod is null ? result : result with { Pod = null };
+    }
+
+    private InjectionResult Inject(JsonObject pod, InjectorConfig config, WorkMeter work, bool fastPath)
     {
         var metadata = pod["metadata"] as JsonObject;
         var annotations = new PodAnnotations(metadata?["annotations"] as JsonObject);
@@ -96,6 +109,12 @@ public sealed class InjectionEngine
                 "Windows pods (spec.os.name: windows) cannot get sidecars: " + string.Join(", ", selection.Sidecars) + " are Linux images, and the API server " +
                 "rejects the securityContext the injector sets (runAsUser, runAsGroup, capabilities, seccompProfile, readOnlyRootFilesystem, allowPrivilegeEscalation) " +
                 $"for a windows pod; remove {AnnotationKeys.Inject} from this pod", warnings);
+        }
+
+        if (fastPath && statusText is null && selection.Sidecars is [SidecarNames.AppUp] && _plans.GetValueOrDefault(SidecarNames.AppUp) is AppUpPlan
+            && FreshAppUpInjection.TryInject(pod, config, annotations, mode, warnings) is { } fresh)
+        {
+            return fresh;
         }
 
         // Identity is tracked down to single containers, so the diff skips everything this pass did not touch.

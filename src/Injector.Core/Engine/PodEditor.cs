@@ -181,7 +181,7 @@ public sealed class PodEditor
     {
         if (mode == SidecarMode.Native)
         {
-            container["restartPolicy"] = "Always";
+            MakeNative(container);
             Current.Containers.Add((container, InitContainersKey));
         }
         else
@@ -189,6 +189,9 @@ public sealed class PodEditor
             Current.Containers.Add((container, ContainersKey));
         }
     }
+
+    /// <summary>What turns a container into a native sidecar (an init container that keeps running).</summary>
+    internal static void MakeNative(JsonObject container) => container["restartPolicy"] = "Always";
 
     /// <summary>Adds a run-to-completion init container (for example one that copies a binary).</summary>
     public void AddInitContainer(JsonObject container) => Current.Containers.Add((container, InitContainersKey));

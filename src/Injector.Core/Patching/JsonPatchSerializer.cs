@@ -16,17 +16,40 @@ public static class JsonPatchSerializer
         return scratch.Flush().ToArray();
     }
 
+    // Pre-encoded names and kinds: the writer then copies them instead of checking each for characters to escape.
+    private static readonly JsonEncodedText OpName = Encode("op");
+    private static readonly JsonEncodedText PathName = Encode("path");
+    private static readonly JsonEncodedText ValueName = Encode("value");
+    private static readonly JsonEncodedText AddOp = Encode("add");
+    private static readonly JsonEncodedText RemoveOp = Encode("remove");
+    private static readonly JsonEncodedText ReplaceOp = Encode("replace");
+
     internal static void Write(IReadOnlyList<JsonPatchOperation> operations, Utf8JsonWriter writer)
     {
             writer.WriteStartArray();
             foreach (var op in operations)
             {
                 writer.WriteStartObject();
-                writer.WriteString("op", op.Op);
-                writer.WriteString("path", op.Path);
+                switch (op.Op)
+                {
+                    case "add":
+                        writer.WriteString(OpName, AddOp);
+                        break;
+                    case "remove":
+                        writer.WriteString(OpName, RemoveOp);
+                        break;
+                    case "replace":
+                        writer.WriteString(OpName, ReplaceOp);
+                        break;
+                    default:
+                        writer.WriteString(OpName, op.Op);
+                        break;
+                }
+
+                writer.WriteString(PathName, op.Path);
                 if (op.Op != "remove")
                 {
-                    writer.WritePropertyName("value");
+                    writer.WritePropertyName(ValueName);
                     if (op.Value is null)
                     {
                         writer.WriteNullValue();
@@ -42,6 +65,8 @@ public static class JsonPatchSerializer
 
             writer.WriteEndArray();
     }
+
+    private static JsonEncodedText Encode(string text) => JsonEncodedText.Encode(text, WriterOptions.Encoder);
 
     public static string ToJson(IReadOnlyList<JsonPatchOperation> operations) => Encoding.UTF8.GetString(ToUtf8(operations));
 }

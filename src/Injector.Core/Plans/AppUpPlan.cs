@@ -68,17 +68,8 @@ public sealed class AppUpPlan : ISidecarPlan
         }
 
         var pod = context.Pod;
-        pod.AddVolume(Volume.Create());
-
-        var portText = port.ToString(CultureInfo.InvariantCulture);
-        var sidecar = context.NewContainer(Name, ContainerName);
-        sidecar["env"] = new JsonArray(
-            Env(AppUpContract.UpFileVariable, AppUpContract.UpFilePath),
-            Env(AppUpContract.PortVariable, portText),
-            Env(AppUpContract.InitialVariable, initial));
-        sidecar["ports"] = new JsonArray(new JsonObject { ["containerPort"] = port, ["protocol"] = "TCP" });
-        sidecar["volumeMounts"] = new JsonArray(new JsonObject { ["name"] = VolumeName, ["mountPath"] = MountPath });
-        pod.AddSidecar(sidecar, context.Mode);
+        pod.AddVolume(NewVolume());
+        pod.AddSidecar(Complete(context.NewContainer(Name, ContainerName), port, initial), context.Mode);
 
         var targetName = PodEditor.NameOf(target);
         if (pod.HasUserField(target, ReadinessProbe))
@@ -87,14 +78,7 @@ public sealed class AppUpPlan : ISidecarPlan
         }
         else
         {
-            pod.SetField(target, ReadinessProbe, new JsonObject
-            {
-                ["httpGet"] = new JsonObject { ["path"] = AppUpContract.HealthPath, ["port"] = port },
-                ["periodSeconds"] = 2,
-                ["timeoutSeconds"] = 1,
-                ["successThreshold"] = 1,
-                ["failureThreshold"] = 1,
-            });
+            pod.SetField(target, ReadinessProbe, NewReadinessProbe(port));
         }
 
         if (pod.HasUserField(target, PreStop))
@@ -103,17 +87,47 @@ public sealed class AppUpPlan : ISidecarPlan
         }
         else
         {
-            pod.SetField(target, PreStop, new JsonObject
-            {
-                ["httpGet"] = new JsonObject { ["path"] = AppUpContract.DownPath, ["port"] = port },
-            });
+            pod.SetField(target, PreStop, NewPreStop(port));
         }
 
         // The app may flip its own readiness by touching or removing the file (the original's "shell exec" use).
-        return pod.AddVolumeMount(target, new JsonObject { ["name"] = VolumeName, ["mountPath"] = MountPath }) is { } mountError
+        return pod.AddVolumeMount(target, NewMount()) is { } mountError
             ? $"cannot inject appup: {mountError}"
             : null;
     }
 
     internal static JsonObject Env(string name, string value) => new() { ["name"] = name, ["value"] = value };
+
+    // What the plan writes, built in one place: Apply uses these, and so does the fresh-injection fast path
+    // (FreshAppUpInjection), which serialises them once per config and must write exactly the same bytes.
+
+    /// <summary>Fills in the appup sidecar made by <see cref="InjectionContext.NewContainer"/>.</summary>
+    internal static JsonObject Complete(JsonObject sidecar, int port, string initial)
+    {
+        sidecar["env"] = new JsonArray(
+            Env(AppUpContract.UpFileVariable, AppUpContract.UpFilePath),
+            Env(AppUpContract.PortVariable, port.ToString(CultureInfo.InvariantCulture)),
+            Env(AppUpContract.InitialVariable, initial));
+        sidecar["ports"] = new JsonArray(new JsonObject { ["containerPort"] = port, ["protocol"] = "TCP" });
+        sidecar["volumeMounts"] = new JsonArray(NewMount());
+        return sidecar;
+    }
+
+    internal static JsonObject NewVolume() => Volume.Create();
+
+    internal static JsonObject NewMount() => new() { ["name"] = VolumeName, ["mountPath"] = MountPath };
+
+    internal static JsonObject NewReadinessProbe(int port) => new()
+    {
+        ["httpGet"] = new JsonObject { ["path"] = AppUpContract.HealthPath, ["port"] = port },
+        ["periodSeconds"] = 2,
+        ["timeoutSeconds"] = 1,
+        ["successThreshold"] = 1,
+        ["failureThreshold"] = 1,
+    };
+
+    internal static JsonObject NewPreStop(int port) => new()
+    {
+        ["httpGet"] = new JsonObject { ["path"] = AppUpContract.DownPath, ["port"] = port },
+    };
 }
