@@ -173,7 +173,11 @@ internal sealed class MutateEndpoint
                     _metrics.Injection(sidecar);
                 }
 
-                Log.Injected(_logger, string.Join(",", result.Sidecars), pod.Namespace, pod.Name, pod.Owner, uid, result.Patch.Count);
+                if (_logger.IsEnabled(LogLevel.Information))
+                {
+                    // Checked first: the joined names would otherwise be built for every review and thrown away.
+                    Log.Injected(_logger, string.Join(",", result.Sidecars), pod.Namespace, pod.Name, pod.Owner, uid, result.Patch.Count);
+                }
                 break;
         }
     }

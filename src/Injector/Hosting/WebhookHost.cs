@@ -27,6 +27,8 @@ namespace Injector.Hosting;
 /// </summary>
 internal sealed class WebhookHost : IAsyncDisposable
 {
+    private const string MutatePath = "/mutate";
+
     private readonly WebApplication _app;
 
     private WebhookHost(WebApplication app, Uri mutateUri, Uri healthUri, string? caFile, ServingCertificate certificate, ConfigStore config)
@@ -113,6 +115,11 @@ internal sealed class WebhookHost : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes * 2;
             // Read-ahead past the TLS layer per connection (1 MB by default); see MaxReadBufferSize below.
             kestrel.Limits.MaxRequestBufferSize = 64 * 1024;
+            // HTTP/2: a 150 KB review does not fit Kestrel's default 96 KiB stream window, so the client stops mid-body
+            // for a WINDOW_UPDATE. The endpoint reads every body as it arrives, and the connection window still bounds
+            // what one connection can make us buffer.
+            kestrel.Limits.Http2.InitialStreamWindowSize = 256 * 1024;
+            kestrel.Limits.Http2.InitialConnectionWindowSize = 1024 * 1024;
             var address = options.ListenAddress == "*" ? IPAddress.IPv6Any : IPAddress.Parse(options.ListenAddress);
             kestrel.Listen(address, options.Port, listen =>
             {
@@ -237,9 +244,15 @@ internal sealed class WebhookHost : IAsyncDisposable
 
     private static void Map(WebApplication app, MutateEndpoint endpoint, ServingCertificate certificate, ConfigStore config)
     {
+        // POST /mutate over HTTPS, the one path on every pod creation, goes straight to the endpoint: no route matching,
+        // no endpoint middleware. Anything else (other methods, paths that differ in case or a trailing slash, the
+        // plain port) goes through routing below, which maps /mutate too and so answers exactly as before.
+        app.Use((context, next) => context.Request.IsHttps && HttpMethods.IsPost(context.Request.Method)
+            && context.Request.Path.Value is MutatePath ? endpoint.HandleAsync(context) : next(context));
+        app.UseRouting();
         // /metrics, on the plain port only: OpenTelemetry's Prometheus exporter (text format 0.0.4, or OpenMetrics when asked).
         app.UseOpenTelemetryPrometheusScrapingEndpoint(context => !context.Request.IsHttps && context.Request.Path == "/metrics");
-        app.MapPost("/mutate", context => context.Request.IsHttps ? endpoint.HandleAsync(context) : NotFound(context));
+        app.MapPost(MutatePath, context => context.Request.IsHttps ? endpoint.HandleAsync(context) : NotFound(context));
         app.MapGet("/healthz", context => context.Request.IsHttps ? NotFound(context) : Text(context, 200, "ok\n"));
         app.MapGet("/readyz", context => context.Request.IsHttps ? NotFound(context) : Ready(context, certificate, config));
     }

@@ -64,7 +64,7 @@ public sealed class IdleMemoryTrimmerTests
     }
 
     [Fact]
-    public void Kestrel_blocks_are_pinned_4_KiB_reused_and_dropped_by_a_trim()
+    public void Kestrel_blocks_are_pinned_32_KiB_reused_and_dropped_by_a_trim()
     {
         var factory = new TrimmableMemoryPoolFactory();
         var pool = factory.Create();
@@ -72,7 +72,7 @@ public sealed class IdleMemoryTrimmerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => pool.Rent(TrimmableMemoryPool.BlockSize + 1));
 
         var block = pool.Rent();
-        Assert.Equal(4096, block.Memory.Length);
+        Assert.Equal(32 * 1024, block.Memory.Length);
         var memory = block.Memory;
         block.Dispose();
         var again = pool.Rent(100);

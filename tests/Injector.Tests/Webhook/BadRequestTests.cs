@@ -61,6 +61,22 @@ public sealed class BadRequestTests : IClassFixture<WebhookFixture>
         Assert.Equal(HttpStatusCode.MethodNotAllowed, get.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/mutate")]
+    [InlineData("/MUTATE")]
+    [InlineData("/mutate/")]
+    public async Task Mutate_answers_the_review_on_every_path_spelling_routing_accepts(string path)
+    {
+        // POST /mutate goes straight to the endpoint ahead of routing; the other spellings still reach it through routing.
+        var review = Injector.Core.Tests.Support.GoldenScenario.Load("appup-plain-pod").Review;
+        using var response = await _webhook.Client.PostAsync(new Uri(_webhook.Host.MutateUri, path), new StringContent(review.ToJsonString(), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(review["request"]!["uid"]!.GetValue<string>(), answer["response"]!["uid"]!.GetValue<string>());
+        Assert.NotNull(answer["response"]!["patch"]);
+    }
+
     [Fact]
     public async Task Health_readiness_and_metrics_report_what_happened()
     {
