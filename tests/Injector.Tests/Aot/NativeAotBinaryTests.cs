@@ -165,6 +165,26 @@ public sealed partial class NativeAotBinaryTests : IClassFixture<PublishedInject
             diagnostics: () => $"RSS now {ResidentKiB(injector.Id)} KiB");
     }
 
+    [Fact]
+    public async Task Started_in_a_deep_working_directory_it_watches_only_its_own_files()
+    {
+        // The image starts the webhook in "/": a host that watched its content root for appsettings.json would put an
+        // inotify watch (and a path string) on every directory below it, and take seconds to get there.
+        var cwd = _dir.File("cwd");
+        for (var i = 0; i < 200; i++)
+        {
+            Directory.CreateDirectory(Path.Combine(cwd, $"d{i}", "sub"));
+        }
+
+        using var injector = _published.Start(["serve", "--port", "0", "--health-port", "0", "--listen-address", "127.0.0.1", "--log-format", "text",
+            "--self-signed-dir", _dir.File("tls")], workingDirectory: cwd);
+        await ListeningAsync(injector);
+
+        var watches = Directory.EnumerateFiles($"/proc/{injector.Id}/fdinfo")
+            .Sum(f => { try { return File.ReadLines(f).Count(l => l.StartsWith("inotify wd:", StringComparison.Ordinal)); } catch (IOException) { return 0; } });
+        Assert.InRange(watches, 1, 20); // the directories of its TLS files, not the 400 of the working directory
+    }
+
     /// <summary>VmRSS of a process, in KiB.</summary>
     private static long ResidentKiB(int pid) =>
         long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))["VmRSS:".Length..^"kB".Length].Trim(),
