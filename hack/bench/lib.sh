@@ -37,6 +37,22 @@ free_port() { # a port nobody answers on; a race with another process is possibl
 }
 
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+# rss_breakdown PID: where the resident memory is, from /proc/PID/smaps (KiB -> MiB): the program's own file pages
+# (code and read-only data), its anonymous pages (writable data, .bss and the data Native AOT rehydrates at start), the
+# shared libraries' pages, the C heap ([heap] and glibc's thread arenas are among "other anonymous"), and the rest.
+rss_breakdown() {
+  awk -v exe="$(readlink "/proc/$1/exe" 2>/dev/null)" '
+    /^[0-9a-f]+-[0-9a-f]+ / { split($1, r, "-"); name = $6; is_exe = (name == exe) || (name == "" && last_exe_end == r[1]); if (name == exe) last_exe_end = r[2]; next }
+    /^Rss:/ {
+      if (is_exe && name != "") binf += $2; else if (is_exe) bina += $2
+      else if (name ~ /^\//) lib += $2
+      else if (name == "[heap]") heap += $2
+      else anon += $2
+    }
+    /^Anonymous:/ { if (is_exe && name != "") { binf -= $2; bina += $2 } }
+    END { printf "binary file pages %.1f, binary anonymous (data, .bss, rehydrated) %.1f, libraries %.1f, C heap [heap] %.1f, other anonymous (GC heap, stacks, arenas) %.1f MiB", binf/1024, bina/1024, lib/1024, heap/1024, anon/1024 }
+  ' "/proc/$1/smaps" 2>/dev/null
+}
 hwm_kib() { awk '/^VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }           # KiB -> MiB

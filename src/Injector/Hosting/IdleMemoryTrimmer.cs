@@ -5,7 +5,8 @@ namespace Injector.Hosting;
 /// <summary>
 /// Gives memory back when a burst of reviews is over. A .NET process only collects garbage when it allocates, so
 /// after a burst the heap keeps its high-water mark (request buffers, gen0 budget, Kestrel's pipes) for as long as the
-/// webhook is quiet, which for a webhook is most of the time. Once requests have come in and then none for a whole
+/// webhook is quiet, which for a webhook is most of the time. Once traffic has come in (requests, or only connections:
+/// a storm of failed TLS handshakes left ~20 MiB of OpenSSL's freed state behind) and then none for a whole
 /// <see cref="Interval"/>, this drops the kept request buffers and Kestrel's free blocks, runs one compacting
 /// collection that also decommits the free heap (GCCollectionMode.Aggressive: a few milliseconds on a heap this size),
 /// and gives the C library's free pages back (<see cref="NativeHeap"/>).
@@ -20,8 +21,8 @@ internal sealed class IdleMemoryTrimmer : BackgroundService
     private long _seen;
     private bool _busy;
 
-    /// <param name="buffers">The request buffers: dropped, and how requests are seen coming in.</param>
-    /// <param name="kestrelPools">Kestrel's buffer pools: their free blocks are dropped.</param>
+    /// <param name="buffers">The request buffers: dropped, and how request bodies are seen coming in.</param>
+    /// <param name="kestrelPools">Kestrel's buffer pools: their free blocks are dropped, and how connections are seen coming in.</param>
     public IdleMemoryTrimmer(RequestBufferPool buffers, TrimmableMemoryPoolFactory kestrelPools, TimeProvider time)
     {
         _buffers = buffers;
@@ -46,12 +47,13 @@ internal sealed class IdleMemoryTrimmer : BackgroundService
     }
 
     /// <summary>
-    /// One check, every <see cref="Interval"/>: trims once when requests came in before the previous check and none
-    /// since. Returns whether it trimmed.
+    /// One check, every <see cref="Interval"/>: trims once when traffic came in before the previous check and none
+    /// since. Traffic is what rents buffers: request bodies, and Kestrel's blocks (every connection's bytes, so TLS
+    /// handshakes that never become a request count too). Returns whether it trimmed.
     /// </summary>
     internal bool Tick()
     {
-        var now = _buffers.Rents;
+        var now = _buffers.Rents + _kestrelPools.Rents;
         if (now != _seen)
         {
             _seen = now;

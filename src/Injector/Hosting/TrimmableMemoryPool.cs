@@ -25,13 +25,23 @@ internal sealed class TrimmableMemoryPool : MemoryPool<byte>
 
     public override int MaxBufferSize => BlockSize;
 
+    private long _rents;
+
     /// <summary>How many blocks are free for reuse.</summary>
     public int FreeBlocks => _free.Count;
+
+    /// <summary>
+    /// Grows with every block rented: any bytes a connection sends (a TLS handshake too, failed or not) come through
+    /// here, so <see cref="IdleMemoryTrimmer"/> sees traffic that never becomes a request. Only compared with an earlier
+    /// reading, so a plain increment does (a lost update still moves it); no interlocked operation per block.
+    /// </summary>
+    public long Rents => Volatile.Read(ref _rents);
 
     public override IMemoryOwner<byte> Rent(int minBufferSize = -1)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(minBufferSize, BlockSize);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        _rents++;
         return _free.TryDequeue(out var block) ? block : new Block(this);
     }
 

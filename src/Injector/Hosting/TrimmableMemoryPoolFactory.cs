@@ -35,6 +35,18 @@ internal sealed class TrimmableMemoryPoolFactory : IMemoryPoolFactory<byte>
         }
     }
 
+    /// <summary>Blocks rented from all the pools so far (see <see cref="TrimmableMemoryPool.Rents"/>).</summary>
+    public long Rents
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pools.Sum(p => p.Rents);
+            }
+        }
+    }
+
     public void Trim()
     {
         lock (_gate)

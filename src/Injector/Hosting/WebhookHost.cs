@@ -57,7 +57,11 @@ internal sealed class WebhookHost : IAsyncDisposable
     /// <exception cref="StartupException">Config, TLS files or kubeconfig unusable, or a port in use.</exception>
     public static async Task<WebhookHost> StartAsync(ServeOptions options, CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // No file watching of appsettings.json: the host would watch its content root (the working directory, "/" in the
+        // image) with a recursive FileSystemWatcher, one inotify watch and a managed path string per directory below it.
+        // Measured from "/": ready after 3.7 s instead of 0.1 s and 38.9 MiB idle instead of 29.5. Our own files (config,
+        // TLS) are watched by FileChangeMonitor.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         var started = new StrongBox<bool>();
         ConfigureLogging(builder.Logging, options, started);
         builder.Services.AddSingleton<InjectorMetrics>();

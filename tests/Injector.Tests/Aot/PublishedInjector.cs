@@ -43,6 +43,6 @@ public sealed class PublishedInjector : IAsyncLifetime
     public Task DisposeAsync() => Task.CompletedTask;
 
     /// <summary>Starts the binary with these arguments and the environment of a pod (no terminal, JSON logs unless asked).</summary>
-    public TestProcess Start(IEnumerable<string> args, string? stdin = null) =>
-        TestProcess.Start(new ProcessSpec(Binary, args.ToList()) { DisplayName = "injector (Native AOT)", StandardInput = stdin });
+    public TestProcess Start(IEnumerable<string> args, string? stdin = null, string? workingDirectory = null) =>
+        TestProcess.Start(new ProcessSpec(Binary, args.ToList()) { DisplayName = "injector (Native AOT)", StandardInput = stdin, WorkingDirectory = workingDirectory });
 }

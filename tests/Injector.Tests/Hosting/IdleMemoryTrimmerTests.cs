@@ -38,6 +38,27 @@ public sealed class IdleMemoryTrimmerTests
     }
 
     [Fact]
+    public void Connections_that_never_become_requests_are_traffic_too()
+    {
+        // A storm of failed TLS handshakes: Kestrel reads every ClientHello into its blocks, no request buffer is rented.
+        var buffers = new RequestBufferPool(retainBytes: 1024 * 1024);
+        var kestrel = new TrimmableMemoryPoolFactory();
+        using var pool = kestrel.Create();
+        var trimmer = new IdleMemoryTrimmer(buffers, kestrel, TimeProvider.System);
+
+        pool.Rent().Dispose();
+        Assert.Equal(1, kestrel.Rents);
+        Assert.False(trimmer.Tick()); // busy
+        pool.Rent().Dispose();
+        Assert.False(trimmer.Tick()); // still busy
+        Assert.True(trimmer.Tick()); // quiet for a whole interval
+        Assert.Equal(0, kestrel.FreeBlocks);
+        Assert.Equal(0, buffers.Rents);
+        Assert.False(trimmer.Tick());
+        Assert.Equal(1, trimmer.Trims);
+    }
+
+    [Fact]
     public void Request_buffers_are_reused_by_best_fit_kept_up_to_the_cap_and_dropped_by_a_trim()
     {
         var pool = new RequestBufferPool(retainBytes: 64 * 1024);
