@@ -31,7 +31,7 @@ public sealed class WatcherTests
         world.Deployment("d", "optout", customize: d => d.Set("metadata.annotations", new JsonObject { [AnnotationKeys.AutoRollout] = "false" }));
         world.Deployment("e", "paused", customize: d => d.Set("spec.paused", true));
         using var metrics = new MetricsProbe();
-        await using var watcher = Watcher.Start(world, leaseNamespace: null);
+        await using var watcher = Watcher.Start(world, leaseNamespace: null, meters: metrics);
 
         await Eventually.TrueAsync(() => watcher.Instance.Passes > 0 && metrics.Gauge("sidecar_rollout_config_info") == 1, "the first pass");
         Assert.Empty(world.Kube.Requests.Writes(ResourceTypes.Deployment)); // nothing is outdated under the same config
@@ -84,7 +84,7 @@ public sealed class WatcherTests
         world.Deployment("b", "web");
         world.Kube.Faults.Add(KubeFault.Forbidden("sidecar-rollout"), r => r.Verb == "patch" && r.Namespace == "a");
         using var metrics = new MetricsProbe();
-        await using var watcher = Watcher.Start(world, leaseNamespace: null);
+        await using var watcher = Watcher.Start(world, leaseNamespace: null, meters: metrics);
 
         await Eventually.TrueAsync(() => watcher.Instance.Restarts == 1 && metrics.Counter("sidecar_rollout_failures") == 1, "one restart and one failure", TimeSpan.FromSeconds(30));
 
@@ -138,7 +138,7 @@ public sealed class WatcherTests
 
         public RolloutWatcher Instance { get; } = instance;
 
-        public static Watcher Start(World world, string? leaseNamespace, string identity = "watcher", string? token = null)
+        public static Watcher Start(World world, string? leaseNamespace, string identity = "watcher", string? token = null, IMeterFactory? meters = null)
         {
             var path = world.Kube.WriteKubeconfig(world.Directory.File($"kubeconfig-{identity}"), token is null ? null : KubeconfigUser.Token(token));
             var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(path));
@@ -150,7 +150,7 @@ public sealed class WatcherTests
                 Timeout = TimeSpan.FromSeconds(20),
                 Parallel = 3,
             };
-            var metrics = new WatchMetrics();
+            var metrics = new WatchMetrics(meters);
             var watcher = new RolloutWatcher(client, options, NullLoggerFactory.Instance, metrics, identity, leaseNamespace, election: leaseNamespace is null ? null : new Controllers.Kube.LeaderElectionOptions
             {
                 LeaseNamespace = leaseNamespace,
@@ -181,18 +181,23 @@ public sealed class WatcherTests
         }
     }
 
-    /// <summary>Reads the watch's instruments as an exporter would (latest gauge values, counter sums).</summary>
-    private sealed class MetricsProbe : IDisposable
+    /// <summary>
+    /// Reads the watch's instruments as an exporter would (latest gauge values, counter sums). It is also the meter
+    /// factory of the one watcher it reads: other tests' watchers, running in parallel, create meters of the same name,
+    /// so the probe listens only to the meters it created (a clean-clone run once counted another test's 2 restarts).
+    /// </summary>
+    private sealed class MetricsProbe : IDisposable, IMeterFactory
     {
         private readonly MeterListener _listener = new();
         private readonly Lock _gate = new();
         private readonly Dictionary<string, long> _values = [];
+        private readonly List<Meter> _meters = [];
 
         public MetricsProbe()
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Meter.Name == WatchMetrics.MeterName)
+                if (instrument.Meter.Scope == this)
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }
@@ -226,7 +231,25 @@ public sealed class WatcherTests
 
         private readonly Dictionary<string, long> _counters = [];
 
-        public void Dispose() => _listener.Dispose();
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter(new MeterOptions(options.Name) { Version = options.Version, Tags = options.Tags, Scope = this });
+            lock (_gate)
+            {
+                _meters.Add(meter);
+            }
+
+            return meter;
+        }
+
+        public void Dispose()
+        {
+            _listener.Dispose();
+            lock (_gate)
+            {
+                _meters.ForEach(m => m.Dispose());
+            }
+        }
 
         private void Record(Instrument instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags, bool add)
         {
