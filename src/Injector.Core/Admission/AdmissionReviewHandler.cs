@@ -267,7 +267,7 @@ public sealed class AdmissionReviewHandler
         public static readonly JsonEncodedText Patch = Encode("patch");
         public static readonly JsonEncodedText Warnings = Encode("warnings");
 
-        private static JsonEncodedText Encode(string text) => JsonEncodedText.Encode(text, JsonPatchSerializer.WriterOptions.Encoder);
+        private static JsonEncodedText Encode(string text) => JsonPatchSerializer.Encode(text);
     }
 
     /// <summary>HTTP 400 with a small JSON error body; used for problems with the request itself.</summary>

@@ -66,7 +66,8 @@ public static class JsonPatchSerializer
             writer.WriteEndArray();
     }
 
-    private static JsonEncodedText Encode(string text) => JsonEncodedText.Encode(text, WriterOptions.Encoder);
+    /// <summary>A fixed name or value encoded once, as a writer with <see cref="WriterOptions"/> would escape it.</summary>
+    internal static JsonEncodedText Encode(string text) => JsonEncodedText.Encode(text, WriterOptions.Encoder);
 
     public static string ToJson(IReadOnlyList<JsonPatchOperation> operations) => Encoding.UTF8.GetString(ToUtf8(operations));
 }
