@@ -10,7 +10,9 @@ namespace Injector.Benchmarks;
 /// <summary>
 /// One AdmissionReview through the pure handler, bytes in to response bytes out (read, plan, diff, serialise,
 /// base64), for the small and the large pod. <c>Read</c> is the request reader alone (one pass over the body that
-/// validates it and builds the sparse pod), so a review's time splits into reading the body and the rest.
+/// validates it and builds the sparse pod), so a review's time splits into reading the body and the rest;
+/// <c>ReadLargeUtf8JsonReader</c> is the same reading on Utf8JsonReader, which answers whatever the fast tokenizer
+/// stops on (and read every review before it).
 /// <c>Parse</c> is a whole JSON DOM parse, for comparison with what the handler did before the reader.
 /// Both reviews are first-pass appup injections, which the handler answers on the fresh-injection fast path;
 /// <c>TreePath</c> is the same review through the engine's general path (clone, plans, diff), which every other
@@ -62,6 +64,9 @@ public class EngineBenchmarks
 
     [Benchmark]
     public object ReadLarge() => AdmissionRequestReader.Read(_large);
+
+    [Benchmark]
+    public object ReadLargeUtf8JsonReader() => AdmissionRequestReader.ReadWithUtf8JsonReader(_large);
 
     [Benchmark]
     public JsonNode? ParseSmall() => JsonNode.Parse(_small, documentOptions: new JsonDocumentOptions { MaxDepth = 128 });

@@ -6,8 +6,8 @@ using Injector.Core.Patching;
 namespace Injector.Core.Admission;
 
 /// <summary>
-/// One <see cref="Utf8JsonReader"/> pass over an AdmissionReview: validates all of it as JSON (the reader checks
-/// every token, skipped or not), takes the envelope fields, and builds the pod as a sparse tree in which the cost
+/// One pass over an AdmissionReview (with <see cref="FastJsonTokens"/>, or <see cref="Utf8JsonReader"/> where that
+/// stops): validates all of it as JSON (every token is checked, skipped or not), takes the envelope fields, and builds the pod as a sparse tree in which the cost
 /// follows what the engine reads, not the size of the request:
 /// <list type="bullet">
 /// <item>nodes only for what the engine reads before it edits: <c>metadata.annotations</c>, <c>labels</c>, the
@@ -42,26 +42,42 @@ internal sealed class AdmissionRequestReader
         _keys = keys;
     }
 
-    public static AdmissionRequest Read(ReadOnlyMemory<byte> body)
+    /// <summary>Reads the review with <see cref="FastJsonTokens"/>, or with Utf8JsonReader where that stops.</summary>
+    public static AdmissionRequest Read(ReadOnlyMemory<byte> body) => TryReadFast(body) ?? ReadWithUtf8JsonReader(body);
+
+    /// <summary>
+    /// The review as <see cref="FastJsonTokens"/> reads it, or null where it stops (anything outside the subset it
+    /// reads, including every syntax error): then nothing is known about the body beyond that.
+    /// </summary>
+    public static AdmissionRequest? TryReadFast(ReadOnlyMemory<byte> body)
     {
         var keys = DuplicateKeys.Rent();
         var scan = new AdmissionRequestReader(body, keys);
-        var reader = new Utf8JsonReader(body.Span, new JsonReaderOptions { MaxDepth = MaxDepth });
+        var tokens = new FastJsonTokens(body.Span);
         try
         {
-            reader.Read();
-            if (reader.TokenType == JsonTokenType.StartObject)
-            {
-                scan._request.RootIsObject = true;
-                scan.ReadReview(ref reader);
-            }
-            else
-            {
-                reader.Skip();
-            }
+            scan.ReadDocument(ref tokens);
+            return scan._request;
+        }
+        catch (FastJsonTokens.Stopped)
+        {
+            return null;
+        }
+        finally
+        {
+            keys.Return();
+        }
+    }
 
-            // Anything after the one value (other than whitespace) makes the reader throw.
-            reader.Read();
+    /// <summary>The review as Utf8JsonReader reads it: its message for a syntax error.</summary>
+    public static AdmissionRequest ReadWithUtf8JsonReader(ReadOnlyMemory<byte> body)
+    {
+        var keys = DuplicateKeys.Rent();
+        var scan = new AdmissionRequestReader(body, keys);
+        var reader = new Utf8JsonTokens(body.Span, new JsonReaderOptions { MaxDepth = MaxDepth });
+        try
+        {
+            scan.ReadDocument(ref reader);
         }
         catch (JsonException ex)
         {
@@ -75,7 +91,26 @@ internal sealed class AdmissionRequestReader
         return scan._request;
     }
 
-    private void ReadReview(ref Utf8JsonReader reader)
+    private void ReadDocument<T>(ref T reader)
+        where T : IJsonTokens, allows ref struct
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.StartObject)
+        {
+            _request.RootIsObject = true;
+            ReadReview(ref reader);
+        }
+        else
+        {
+            reader.Skip();
+        }
+
+        // Anything after the one value (other than whitespace) makes the reader throw.
+        reader.Read();
+    }
+
+    private void ReadReview<T>(ref T reader)
+        where T : IJsonTokens, allows ref struct
     {
         _keys.Open();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -112,7 +147,8 @@ internal sealed class AdmissionRequestReader
         _keys.Close();
     }
 
-    private void ReadRequest(ref Utf8JsonReader reader)
+    private void ReadRequest<T>(ref T reader)
+        where T : IJsonTokens, allows ref struct
     {
         _keys.Open();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -166,7 +202,8 @@ internal sealed class AdmissionRequestReader
         _keys.Close();
     }
 
-    private void ReadRequestKind(ref Utf8JsonReader reader)
+    private void ReadRequestKind<T>(ref T reader)
+        where T : IJsonTokens, allows ref struct
     {
         _keys.Open();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -190,7 +227,8 @@ internal sealed class AdmissionRequestReader
         _keys.Close();
     }
 
-    private JsonObject ReadPod(ref Utf8JsonReader reader)
+    private JsonObject ReadPod<T>(ref T reader)
+        where T : IJsonTokens, allows ref struct
     {
         var pod = new JsonObject();
         _keys.Open();
@@ -213,7 +251,8 @@ internal sealed class AdmissionRequestReader
         return pod;
     }
 
-    private JsonObject ReadMetadata(ref Utf8JsonReader reader)
+    private JsonObject ReadMetadata<T>(ref T reader)
+        where T : IJsonTokens, allows ref struct
     {
         var metadata = new JsonObject();
         _keys.Open();
@@ -232,7 +271,8 @@ internal sealed class AdmissionRequestReader
         return metadata;
     }
 
-    private JsonObject ReadSpec(ref Utf8JsonReader reader)
+    private JsonObject ReadSpec<T>(ref T reader)
+        where T : IJsonTokens, allows ref struct
     {
         var spec = new JsonObject();
         _keys.Open();
@@ -256,7 +296,8 @@ internal sealed class AdmissionRequestReader
     }
 
     /// <summary>A list of containers or volumes: each object item unread, with what the indexes need.</summary>
-    private JsonArray ReadList(ref Utf8JsonReader reader, bool containers)
+    private JsonArray ReadList<T>(ref T reader, bool containers)
+        where T : IJsonTokens, allows ref struct
     {
         // The items are gathered first, so the list is made at its size rather than grown (50 containers).
         var items = _items ??= [];
@@ -274,7 +315,8 @@ internal sealed class AdmissionRequestReader
         return list;
     }
 
-    private JsonValue ReadItem(ref Utf8JsonReader reader, bool container, int index)
+    private JsonValue ReadItem<T>(ref T reader, bool container, int index)
+        where T : IJsonTokens, allows ref struct
     {
         var start = (int)reader.TokenStartIndex;
         string? name = null;
@@ -333,7 +375,8 @@ internal sealed class AdmissionRequestReader
     }
 
     /// <summary>Every <c>containerPort</c> that reads as a whole number in range, as the engine's port check reads it.</summary>
-    private void ReadPorts(ref Utf8JsonReader reader, List<int> ports)
+    private void ReadPorts<T>(ref T reader, List<int> ports)
+        where T : IJsonTokens, allows ref struct
     {
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
@@ -368,7 +411,8 @@ internal sealed class AdmissionRequestReader
         }
     }
 
-    private static Field ContainerField(ref Utf8JsonReader reader)
+    private static Field ContainerField<T>(ref T reader)
+        where T : IJsonTokens, allows ref struct
     {
         // The names differ in length, so one comparison decides (an escaped name takes the slow path).
         if (reader.ValueIsEscaped)
@@ -397,7 +441,8 @@ internal sealed class AdmissionRequestReader
     /// The value the reader is on as nodes (a small part the engine reads whole). Whole numbers are made from their
     /// value; any other number keeps its text (parsed as the whole-tree reading did).
     /// </summary>
-    private JsonNode? Materialise(ref Utf8JsonReader reader, int depth)
+    private JsonNode? Materialise<T>(ref T reader, int depth)
+        where T : IJsonTokens, allows ref struct
     {
         switch (reader.TokenType)
         {
@@ -462,7 +507,8 @@ internal sealed class AdmissionRequestReader
     }
 
     /// <summary>The value the reader is on, left unread (null stays null); duplicate keys are checked down to <see cref="CheckedDepth"/>.</summary>
-    private JsonValue? Unread(ref Utf8JsonReader reader, int depth)
+    private JsonValue? Unread<T>(ref T reader, int depth)
+        where T : IJsonTokens, allows ref struct
     {
         var kind = reader.TokenType switch
         {
@@ -485,7 +531,8 @@ internal sealed class AdmissionRequestReader
     }
 
     /// <summary>Moves past the value the reader is on, checking keys of the objects down to <see cref="CheckedDepth"/>.</summary>
-    private void Check(ref Utf8JsonReader reader, int depth)
+    private void Check<T>(ref T reader, int depth)
+        where T : IJsonTokens, allows ref struct
     {
         if (depth > CheckedDepth || reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
         {
@@ -526,7 +573,8 @@ internal sealed class AdmissionRequestReader
         }
     }
 
-    private void Envelope(ref Utf8JsonReader reader)
+    private void Envelope<T>(ref T reader)
+        where T : IJsonTokens, allows ref struct
     {
         if (!_keys.Add(ref reader))
         {
@@ -534,7 +582,8 @@ internal sealed class AdmissionRequestReader
         }
     }
 
-    private void Pod(ref Utf8JsonReader reader)
+    private void Pod<T>(ref T reader)
+        where T : IJsonTokens, allows ref struct
     {
         if (!_keys.Add(ref reader))
         {
@@ -542,7 +591,8 @@ internal sealed class AdmissionRequestReader
         }
     }
 
-    private static string? ReadText(ref Utf8JsonReader reader)
+    private static string? ReadText<T>(ref T reader)
+        where T : IJsonTokens, allows ref struct
     {
         reader.Read();
         if (reader.TokenType == JsonTokenType.String)

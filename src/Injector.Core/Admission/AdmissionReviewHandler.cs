@@ -42,12 +42,22 @@ public sealed class AdmissionReviewHandler
     /// </summary>
     public AdmissionOutcome Handle(ReadOnlyMemory<byte> body, InjectorConfig config)
     {
-        if (Unreadable(body.Span) is { } unreadable)
+        if (!Utf8.IsValid(body.Span))
         {
-            return BadRequest(unreadable);
+            return BadRequest($"request body is not valid UTF-8 (at byte {Utf8Prefix(body.Span)}); expected an {ApiVersion} AdmissionReview");
         }
 
-        var request = AdmissionRequestReader.Read(body);
+        // The fast tokenizer accepts no escaped surrogate, so when it reads the body the check below has nothing to find.
+        var request = AdmissionRequestReader.TryReadFast(body);
+        if (request is null)
+        {
+            if (LoneSurrogate(body.Span) is { } unreadable)
+            {
+                return BadRequest(unreadable);
+            }
+
+            request = AdmissionRequestReader.ReadWithUtf8JsonReader(body);
+        }
         if (request.SyntaxError is { } syntax)
         {
             return BadRequest($"request body is not valid JSON ({syntax}); expected an {ApiVersion} AdmissionReview");
@@ -145,17 +155,12 @@ public sealed class AdmissionReviewHandler
     }
 
     /// <summary>
-    /// Bytes kube-apiserver never sends: invalid UTF-8, or a string escape that decodes to a lone UTF-16 surrogate
-    /// (Go's encoder writes neither). System.Text.Json only notices either when the string is first read, so they
-    /// are checked up front.
+    /// A string escape that decodes to a lone UTF-16 surrogate, which kube-apiserver never sends (Go's encoder does
+    /// not write one; invalid UTF-8, the other such input, is checked first). System.Text.Json only notices it when
+    /// the string is first read, so it is looked for up front.
     /// </summary>
-    private static string? Unreadable(ReadOnlySpan<byte> body)
+    private static string? LoneSurrogate(ReadOnlySpan<byte> body)
     {
-        if (!Utf8.IsValid(body))
-        {
-            return $"request body is not valid UTF-8 (at byte {Utf8Prefix(body)}); expected an {ApiVersion} AdmissionReview";
-        }
-
         if (!MayEscapeSurrogate(body))
         {
             return null;

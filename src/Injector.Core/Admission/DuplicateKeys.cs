@@ -60,9 +60,22 @@ internal sealed class DuplicateKeys
     /// <summary>Records the property name the reader is on; false when the current object already has it.</summary>
     public bool Add(ref Utf8JsonReader reader)
     {
-        var level = _levels[^1];
         Reserve(reader.ValueSpan.Length);
-        var length = reader.ValueIsEscaped ? reader.CopyString(_bytes.AsSpan(_used)) : Copy(reader.ValueSpan);
+        return Add(reader.ValueIsEscaped ? reader.CopyString(_bytes.AsSpan(_used)) : Copy(reader.ValueSpan));
+    }
+
+    /// <inheritdoc cref="Add(ref Utf8JsonReader)"/>
+    public bool Add<T>(ref T reader)
+        where T : IJsonTokens, allows ref struct
+    {
+        Reserve(reader.ValueSpan.Length);
+        return Add(reader.ValueIsEscaped ? reader.CopyString(_bytes.AsSpan(_used)) : Copy(reader.ValueSpan));
+    }
+
+    /// <summary>Records the name just copied to the end of the table (<paramref name="length"/> bytes).</summary>
+    private bool Add(int length)
+    {
+        var level = _levels[^1];
         var name = _bytes.AsSpan(_used, length);
         if (level.Set is { } set)
         {

@@ -29,24 +29,24 @@ internal static class KnownNames
     private static readonly (byte[] Utf8, string Text)[][] ByLength = Build();
 
     /// <summary>The name or string value the reader is on.</summary>
-    public static string Get(ref Utf8JsonReader reader)
+    public static string Get<T>(ref T reader)
+        where T : IJsonTokens, allows ref struct =>
+        reader.ValueIsEscaped ? reader.GetString()! : Find(reader.ValueSpan) ?? reader.GetString()!;
+
+    private static string? Find(ReadOnlySpan<byte> utf8Name)
     {
-        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        if (utf8Name.Length < ByLength.Length)
         {
-            var span = reader.ValueSpan;
-            if (span.Length < ByLength.Length)
+            foreach (var (utf8, text) in ByLength[utf8Name.Length])
             {
-                foreach (var (utf8, text) in ByLength[span.Length])
+                if (utf8Name.SequenceEqual(utf8))
                 {
-                    if (span.SequenceEqual(utf8))
-                    {
-                        return text;
-                    }
+                    return text;
                 }
             }
         }
 
-        return reader.GetString()!;
+        return null;
     }
 
     private static (byte[] Utf8, string Text)[][] Build()
