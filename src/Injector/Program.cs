@@ -1,5 +1,6 @@
 using Injector.Cli;
 using Injector.Hosting;
+using Injector.Tls;
 
 namespace Injector;
 
@@ -19,6 +20,7 @@ internal static class Program
 
     private static async Task<int> ServeAsync(ServeOptions options)
     {
+        SystemTrustStore.SkipUnlessNeeded(options);
         WebhookHost host;
         try
         {
