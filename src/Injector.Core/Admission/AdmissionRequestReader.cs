@@ -51,36 +51,36 @@ internal sealed class AdmissionRequestReader
     /// </summary>
     public static AdmissionRequest? TryReadFast(ReadOnlyMemory<byte> body)
     {
-        var keys = DuplicateKeys.Rent();
-        var scan = new AdmissionRequestReader(body, keys);
         var tokens = new FastJsonTokens(body.Span);
         try
         {
-            scan.ReadDocument(ref tokens);
-            return scan._request;
+            return Walk(body, ref tokens);
         }
         catch (FastJsonTokens.Stopped)
         {
             return null;
-        }
-        finally
-        {
-            keys.Return();
         }
     }
 
     /// <summary>The review as Utf8JsonReader reads it: its message for a syntax error.</summary>
     public static AdmissionRequest ReadWithUtf8JsonReader(ReadOnlyMemory<byte> body)
     {
+        var reader = new Utf8JsonTokens(body.Span, new JsonReaderOptions { MaxDepth = MaxDepth });
+        return Walk(body, ref reader);
+    }
+
+    private static AdmissionRequest Walk<T>(ReadOnlyMemory<byte> body, ref T tokens)
+        where T : IJsonTokens, allows ref struct
+    {
         var keys = DuplicateKeys.Rent();
         var scan = new AdmissionRequestReader(body, keys);
-        var reader = new Utf8JsonTokens(body.Span, new JsonReaderOptions { MaxDepth = MaxDepth });
         try
         {
-            scan.ReadDocument(ref reader);
+            scan.ReadDocument(ref tokens);
         }
         catch (JsonException ex)
         {
+            // Only Utf8JsonReader throws it: the fast tokenizer stops instead.
             scan._request.SyntaxError = ex.Message;
         }
         finally

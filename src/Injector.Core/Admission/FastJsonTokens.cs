@@ -8,16 +8,17 @@ using System.Text.Json;
 namespace Injector.Core.Admission;
 
 /// <summary>
-/// A tokenizer for the JSON the API server sends, several times cheaper than <see cref="Utf8JsonReader"/> on what a
-/// review mostly is (values the injector skips: managedFields, env lists, untouched containers), because skipping
-/// checks the grammar in one tight loop without keeping a token's state, line numbers or a reader's bookkeeping.
+/// A tokenizer for the JSON the API server sends, about twice as fast as <see cref="Utf8JsonReader"/> on what a
+/// review mostly is (values the injector skips: managedFields, env lists, untouched containers; measured on the
+/// bench's 150 KB pod), because skipping checks the grammar in one loop without keeping a token's state, line
+/// numbers or a reader's bookkeeping.
 /// <para>
 /// It reads a strict subset of what Utf8JsonReader accepts (RFC 8259 without comments or trailing commas, nesting
-/// below <see cref="DepthLimit"/>, no <c>\u</c> escape of a UTF-16 surrogate) and throws <see cref="Stopped"/> at
+/// up to <see cref="DepthLimit"/>, no <c>\u</c> escape of a UTF-16 surrogate) and throws <see cref="Stopped"/> at
 /// anything outside it, valid or not. The caller then reads the body again with Utf8JsonReader, which decides and
-/// words the answer; so whatever this tokenizer accepts, Utf8JsonReader accepts the same way, and nothing else is
-/// ever answered from it. The body must be valid UTF-8 (the handler checks that first): bytes of 0x80 and above are
-/// taken as string content without decoding.
+/// words the answer: what this tokenizer reads, Utf8JsonReader reads the same way, and every refusal is the
+/// reader's. The body must be valid UTF-8 (the handler checks that first): bytes of 0x80 and above are taken as
+/// string content without decoding.
 /// </para>
 /// <para>
 /// Interpreting a value (unescaping a string, a number's value) is left to a Utf8JsonReader over that one token, so
@@ -172,22 +173,23 @@ internal ref struct FastJsonTokens : IJsonTokens
     }
 
     /// <summary>A Utf8JsonReader on the current string token alone (quotes included), positioned on it.</summary>
-    private readonly Utf8JsonReader OneToken()
-    {
-        var reader = new Utf8JsonReader(_json.Slice(_tokenStart, _valueLength + 2));
-        reader.Read();
-        return reader;
-    }
+    private readonly Utf8JsonReader OneToken() => ReaderOn(_json.Slice(_tokenStart, _valueLength + 2));
 
-    private readonly Utf8JsonReader NumberToken()
+    private readonly Utf8JsonReader NumberToken() => _token == JsonTokenType.Number ? ReaderOn(ValueSpan) : throw Stop;
+
+    private static Utf8JsonReader ReaderOn(ReadOnlySpan<byte> token)
     {
-        if (_token != JsonTokenType.Number)
+        var reader = new Utf8JsonReader(token);
+        try
         {
+            reader.Read();
+        }
+        catch (JsonException)
+        {
+            // Not reached for a token this tokenizer checked; if ever, the body is read again, not answered from here.
             throw Stop;
         }
 
-        var reader = new Utf8JsonReader(ValueSpan);
-        reader.Read();
         return reader;
     }
 
