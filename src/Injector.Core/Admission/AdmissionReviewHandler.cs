@@ -58,6 +58,7 @@ public sealed class AdmissionReviewHandler
 
             request = AdmissionRequestReader.ReadWithUtf8JsonReader(body);
         }
+
         if (request.SyntaxError is { } syntax)
         {
             return BadRequest($"request body is not valid JSON ({syntax}); expected an {ApiVersion} AdmissionReview");
